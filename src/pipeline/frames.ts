@@ -1,0 +1,126 @@
+/**
+ * @module pipeline/frames
+ * Everything that moves through a bot's pipeline is a frame. Each frame type has a scheduling kind:
+ * - `system` frames are handled the moment they arrive and never wait behind queued data
+ *   (input audio, speaking events, interruptions, cancel, errors);
+ * - `data` frames are handled in order and discarded by an interruption (text, transcripts, TTS audio);
+ * - `control` frames are handled in order; those marked `uninterruptible` survive an interruption.
+ */
+
+/** Signed 16-bit little-endian mono PCM, as samples. */
+export type Pcm16 = Int16Array;
+
+export type Direction = "downstream" | "upstream";
+
+interface FrameCommon {
+  /** Monotonic id, unique within the process. */
+  readonly id: number;
+  /** `performance.now()` when the frame was created. */
+  readonly createdAt: number;
+}
+
+export interface Speaker {
+  name: string;
+  id: number | null;
+  isSpeaking: boolean;
+  /** Milliseconds since the epoch, normalised from whatever unit the meeting sent. */
+  timestamp: number;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The JSON text of the arguments, exactly as the model produced it. */
+  arguments: string;
+}
+
+/** Frames and their payloads, keyed by type. The kind of each type is fixed in FRAME_KINDS. */
+export interface FramePayloads {
+  start: { sampleRate: number };
+  end: { reason: string };
+  cancel: { reason: string };
+  error: { error: Error; fatal: boolean };
+  "input-audio": { audio: Pcm16; sampleRate: number };
+  "speakers-update": { speakers: Speaker[] };
+  "user-started-speaking": Record<string, never>;
+  "user-stopped-speaking": Record<string, never>;
+  interruption: Record<string, never>;
+  "bot-started-speaking": Record<string, never>;
+  "bot-stopped-speaking": Record<string, never>;
+  "interim-transcription": { text: string; speaker: string | null; language: string | null };
+  transcription: { text: string; speaker: string | null; language: string | null };
+  /** Ask the LLM stage to answer the conversation as it now stands. */
+  "llm-run": { turnId: number };
+  "llm-response-start": { turnId: number };
+  "llm-text": { text: string; turnId: number };
+  "llm-response-end": { turnId: number; aborted: boolean };
+  "tool-call": { call: ToolCall; turnId: number };
+  "tool-result": { callId: string; name: string; result: string; turnId: number };
+  /** Text to be spoken as is (entry message, fallback sentences). */
+  speak: { text: string; turnId: number };
+  "tts-started": { turnId: number };
+  "tts-audio": { audio: Pcm16; sampleRate: number; turnId: number; text: string | null };
+  "tts-stopped": { turnId: number };
+  /** Upstream: the output stage tells earlier stages what was really heard in the meeting. */
+  "bot-spoken-text": { text: string; turnId: number; complete: boolean };
+}
+
+export type FrameType = keyof FramePayloads;
+export type FrameKind = "system" | "data" | "control";
+
+export const FRAME_KINDS: { readonly [T in FrameType]: FrameKind } = {
+  start: "system",
+  end: "control",
+  cancel: "system",
+  error: "system",
+  "input-audio": "system",
+  "speakers-update": "system",
+  "user-started-speaking": "system",
+  "user-stopped-speaking": "system",
+  interruption: "system",
+  "bot-started-speaking": "system",
+  "bot-stopped-speaking": "system",
+  "interim-transcription": "system",
+  transcription: "data",
+  "llm-run": "data",
+  "llm-response-start": "control",
+  "llm-text": "data",
+  "llm-response-end": "control",
+  "tool-call": "data",
+  "tool-result": "data",
+  speak: "data",
+  "tts-started": "control",
+  "tts-audio": "data",
+  "tts-stopped": "control",
+  "bot-spoken-text": "system",
+};
+
+/** Ordered frames that an interruption must not discard. */
+const UNINTERRUPTIBLE: ReadonlySet<FrameType> = new Set<FrameType>(["end"]);
+
+export type FrameOf<T extends FrameType> = FrameCommon & { readonly type: T } & Readonly<FramePayloads[T]>;
+export type Frame = { [T in FrameType]: FrameOf<T> }[FrameType];
+
+let nextFrameId = 1;
+
+/** Creates a frame of the given type; the payload is checked against the type at compile time. */
+export function frame<T extends FrameType>(type: T, ...payload: FramePayloads[T] extends Record<string, never> ? [] : [FramePayloads[T]]): FrameOf<T> {
+  return { id: nextFrameId++, createdAt: performance.now(), type, ...(payload[0] ?? {}) } as FrameOf<T>;
+}
+
+export function frameKind(f: Frame): FrameKind {
+  return FRAME_KINDS[f.type];
+}
+
+export function isSystemFrame(f: Frame): boolean {
+  return FRAME_KINDS[f.type] === "system";
+}
+
+export function isUninterruptible(f: Frame): boolean {
+  return UNINTERRUPTIBLE.has(f.type);
+}
+
+/** Narrows a frame to one type. */
+export function isFrame<T extends FrameType>(f: Frame, type: T): f is Extract<Frame, { type: T }> {
+  return f.type === type;
+}

@@ -1,0 +1,81 @@
+/**
+ * @module pipeline/pipeline
+ * A pipeline links processors in order, from where audio enters to where it leaves. Frames put in
+ * at the head travel downstream; frames that travel upstream past the head are handed to
+ * `onUpstream` (errors, for instance, end up there).
+ */
+import type { Logger } from "../logger.js";
+import { silentLogger } from "../logger.js";
+import { type Direction, type Frame, frame } from "./frames.js";
+import { type FrameObserver, FrameProcessor } from "./processor.js";
+
+class PipelineHead extends FrameProcessor {
+  constructor(private readonly onUpstream: (frame: Frame) => void) {
+    super("pipeline-head");
+  }
+
+  inject(frame: Frame): Promise<void> {
+    return this.push(frame, "downstream");
+  }
+
+  protected override async processFrame(frame: Frame, direction: Direction): Promise<void> {
+    if (direction === "upstream") this.onUpstream(frame);
+    else await this.push(frame, direction);
+  }
+}
+
+class PipelineTail extends FrameProcessor {
+  constructor(private readonly onDownstream: (frame: Frame) => void) {
+    super("pipeline-tail");
+  }
+
+  protected override async processFrame(frame: Frame, direction: Direction): Promise<void> {
+    if (direction === "downstream") this.onDownstream(frame);
+    else await this.push(frame, direction);
+  }
+}
+
+export interface PipelineOptions {
+  logger?: Logger;
+  observers?: FrameObserver[];
+  /** Frames that travelled upstream past the first processor. */
+  onUpstream?: (frame: Frame) => void;
+  /** Frames that travelled downstream past the last processor. */
+  onDownstream?: (frame: Frame) => void;
+}
+
+export class Pipeline {
+  readonly processors: readonly FrameProcessor[];
+  private readonly head: PipelineHead;
+  private readonly tail: PipelineTail;
+
+  constructor(processors: FrameProcessor[], options: PipelineOptions = {}) {
+    this.processors = processors;
+    this.head = new PipelineHead(options.onUpstream ?? (() => {}));
+    this.tail = new PipelineTail(options.onDownstream ?? (() => {}));
+    const chain = [this.head, ...processors, this.tail];
+    const logger = options.logger ?? silentLogger;
+    for (const processor of chain) processor.setup(logger, options.observers ?? []);
+    chain.reduce((previous, next) => previous.link(next));
+  }
+
+  /** Puts a frame in at the head of the pipeline. */
+  queue(f: Frame): Promise<void> {
+    return this.head.inject(f);
+  }
+
+  async start(sampleRate: number): Promise<void> {
+    await this.queue(frame("start", { sampleRate }));
+  }
+
+  /** Ends the pipeline after the frames already queued have been handled. */
+  async stop(reason = "stopped"): Promise<void> {
+    await this.queue(frame("end", { reason }));
+    for (const processor of this.processors) await processor.idle();
+  }
+
+  /** Stops at once, dropping queued work. */
+  async cancel(reason = "cancelled"): Promise<void> {
+    await this.queue(frame("cancel", { reason }));
+  }
+}

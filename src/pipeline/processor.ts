@@ -1,0 +1,130 @@
+/**
+ * @module pipeline/processor
+ * The one contract every pipeline stage follows: receive a frame, act, push frames on.
+ *
+ * Scheduling lives here so no stage re-implements it: system frames run the moment they arrive,
+ * data and control frames wait in an ordered queue, and an interruption (or cancel) empties that
+ * queue and aborts the work in progress through `interruptSignal`.
+ */
+import type { Logger } from "../logger.js";
+import { silentLogger } from "../logger.js";
+import { type Direction, type Frame, frame as makeFrame, isSystemFrame, isUninterruptible } from "./frames.js";
+
+/** Sees every frame a processor pushes; used for metrics, transcripts and tests, never to alter flow. */
+export interface FrameObserver {
+  onPush(source: string, frame: Frame, direction: Direction): void;
+}
+
+interface QueuedFrame {
+  frame: Frame;
+  direction: Direction;
+}
+
+export abstract class FrameProcessor {
+  readonly name: string;
+  protected logger: Logger = silentLogger;
+  private downstreamPeer: FrameProcessor | undefined;
+  private upstreamPeer: FrameProcessor | undefined;
+  private readonly queue: QueuedFrame[] = [];
+  private draining: Promise<void> | undefined;
+  private interruptController = new AbortController();
+  private observers: readonly FrameObserver[] = [];
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Joins this processor to the next one downstream and returns the next one, for chaining. */
+  link(next: FrameProcessor): FrameProcessor {
+    this.downstreamPeer = next;
+    next.upstreamPeer = this;
+    return next;
+  }
+
+  /** Called by the pipeline before it starts. */
+  setup(logger: Logger, observers: readonly FrameObserver[]): void {
+    this.logger = logger.child({ processor: this.name });
+    this.observers = observers;
+  }
+
+  /** Hands a frame to this processor. System frames are processed now; the rest in arrival order. */
+  async queueFrame(frame: Frame, direction: Direction = "downstream"): Promise<void> {
+    if (isSystemFrame(frame)) {
+      if (frame.type === "interruption" || frame.type === "cancel") this.discardQueuedWork();
+      await this.processSafely(frame, direction);
+      return;
+    }
+    this.queue.push({ frame, direction });
+    this.draining ??= this.drain();
+  }
+
+  /** Resolves once every queued frame has been processed. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /**
+   * Aborted when an interruption or cancel reaches this processor. Work that outlives one call
+   * (an LLM stream, a synthesis) takes the signal current when it started and stops when it aborts.
+   */
+  protected get interruptSignal(): AbortSignal {
+    return this.interruptController.signal;
+  }
+
+  /** Handles one frame. The default passes it on unchanged in the direction it was going. */
+  protected async processFrame(frame: Frame, direction: Direction): Promise<void> {
+    await this.push(frame, direction);
+  }
+
+  /** Sends a frame to the neighbour in the given direction. */
+  protected async push(frame: Frame, direction: Direction = "downstream"): Promise<void> {
+    for (const observer of this.observers) observer.onPush(this.name, frame, direction);
+    const peer = direction === "downstream" ? this.downstreamPeer : this.upstreamPeer;
+    if (peer) await peer.queueFrame(frame, direction);
+  }
+
+  /**
+   * Pushes a data frame produced by work that started under `signal`, unless an interruption has
+   * since aborted it. The check and the enqueue happen in the same tick, so no stale frame slips
+   * past an interruption.
+   */
+  protected async pushUnlessInterrupted(frame: Frame, signal: AbortSignal, direction: Direction = "downstream"): Promise<boolean> {
+    if (signal.aborted) return false;
+    await this.push(frame, direction);
+    return true;
+  }
+
+  /** Reports a problem upstream without stopping the pipeline. */
+  protected async pushError(error: Error, fatal = false): Promise<void> {
+    await this.push(makeFrame("error", { error, fatal }), "upstream");
+  }
+
+  private discardQueuedWork(): void {
+    const kept = this.queue.filter((item) => isUninterruptible(item.frame));
+    this.queue.length = 0;
+    this.queue.push(...kept);
+    this.interruptController.abort();
+    this.interruptController = new AbortController();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+        await this.processSafely(item.frame, item.direction);
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async processSafely(frame: Frame, direction: Direction): Promise<void> {
+    try {
+      await this.processFrame(frame, direction);
+    } catch (error) {
+      // A stage that throws loses only the frame it was handling, never the bot.
+      const err = error instanceof Error ? error : new Error(String(error));
+      this.logger.error({ err, frameType: frame.type }, "processor failed on a frame");
+      if (frame.type !== "error") await this.pushError(err);
+    }
+  }
+}

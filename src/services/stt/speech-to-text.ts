@@ -1,0 +1,40 @@
+/**
+ * @module services/stt/speech-to-text
+ * What the pipeline needs from a speech recogniser: a streaming session that takes PCM and reports
+ * interim and final transcripts. One file per provider implements it (Deepgram, Gladia, local).
+ */
+import type { ProviderError } from "../../errors.js";
+
+export interface Transcript {
+  text: string;
+  final: boolean;
+  language: string | null;
+}
+
+export interface SttSessionOptions {
+  /** Rate of the PCM that will be written, in Hz. */
+  sampleRate: number;
+  /** BCP-47 language code from the persona, e.g. "en-US". */
+  language: string;
+}
+
+export interface SttSessionHandlers {
+  onTranscript(transcript: Transcript): void;
+  /** A failure of the session; the caller reopens a session when `retryable`. */
+  onError(error: ProviderError): void;
+}
+
+export interface SttSession {
+  /** Sends PCM s16le mono at the session's sample rate. Never blocks. */
+  write(audio: Int16Array): void;
+  /** The user stopped talking: produce the final transcript of what is buffered now. */
+  finalize(): void;
+  close(): Promise<void>;
+}
+
+export interface SpeechToText {
+  readonly name: string;
+  /** Rates the provider accepts natively; the pipeline resamples to the first when the stream differs. */
+  readonly sampleRates: readonly number[];
+  open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession>;
+}

@@ -1,0 +1,24 @@
+/**
+ * @module services/tts/text-to-speech
+ * What the pipeline needs from a speech synthesiser: PCM for one sentence at a time, streamed as it
+ * is made, stoppable mid-sentence. The pipeline splits text into sentences and strips markup before
+ * calling it, so a provider sees plain speakable text only.
+ */
+
+export interface SynthesisOptions {
+  /** Output rate in Hz; a provider that cannot produce it natively resamples. */
+  sampleRate: number;
+  /** Provider-specific voice id; undefined means the provider's configured default. */
+  voiceId: string | undefined;
+  language: string;
+  signal: AbortSignal;
+}
+
+export interface TextToSpeech {
+  readonly name: string;
+  /**
+   * Streams PCM s16le mono for `text` at `options.sampleRate`. Stops (returns) promptly when the
+   * signal aborts. `context` groups sentences of one reply so a provider can keep prosody continuous.
+   */
+  synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array>;
+}

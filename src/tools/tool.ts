@@ -1,0 +1,22 @@
+/**
+ * @module tools/tool
+ * An LLM function tool: a schema the model sees and a function that runs it. Adding a tool is one
+ * file that exports one of these and one line in the registry.
+ */
+import type { z } from "zod";
+
+export interface ToolContext {
+  signal: AbortSignal;
+  /** Outside services a tool may call (base URLs come from config so tests stay on loopback). */
+  weatherApiUrl: string;
+  now: () => Date;
+}
+
+export interface Tool<Args extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  /** Validates the model's arguments; its JSON Schema is what the model sees. */
+  args: Args;
+  /** Returns the text handed back to the model; failures are returned as a sentence, not thrown. */
+  run(args: z.infer<Args>, context: ToolContext): Promise<string>;
+}
