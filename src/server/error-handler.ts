@@ -1,0 +1,44 @@
+/**
+ * @module server/error-handler
+ * Every error leaves the server as `{code, message}` with a precise status: validation problems name
+ * the field, provider refusals keep the provider's status and reason, and unexpected failures are
+ * logged in full but shown as a short 500.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AppError } from "../errors.js";
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: (string | number)[]; message?: string } };
+}
+
+function describeIssue(issue: ValidationIssue, context: string | undefined): string {
+  const path = issue.params?.issue?.path?.join(".") || issue.instancePath?.replace(/^\//, "").replaceAll("/", ".");
+  const where = [context === "body" ? undefined : context, path].filter(Boolean).join(" ");
+  return where ? `${where}: ${issue.message}` : String(issue.message);
+}
+
+export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AppError) {
+    if (error.status >= 500) request.log.error({ err: error }, "request failed");
+    return reply.status(error.status).send(error.toJSON());
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fastifyError = error as FastifyError;
+    const issues = (fastifyError.validation ?? []) as ValidationIssue[];
+    const message = issues.map((issue) => describeIssue(issue, fastifyError.validationContext)).join("; ");
+    return reply.status(400).send({ code: "VALIDATION_FAILED", message: message || "The request does not match the schema" });
+  }
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return reply.status(status).send({ code: (error as FastifyError).code ?? "BAD_REQUEST", message: error.message });
+  }
+  request.log.error({ err: error }, "unexpected error");
+  return reply.status(500).send({ code: "INTERNAL", message: "The server failed while handling this request; see its log for details" });
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.status(404).send({ code: "ROUTE_NOT_FOUND", message: `No route ${request.method} ${request.url.split("?")[0]}; see /docs for the API` });
+}
