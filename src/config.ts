@@ -53,6 +53,7 @@ export const configSchema = z.object({
   VAD_MIN_VOLUME: number(0.6).pipe(z.number().min(0).max(1)),
 
   BOT_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
+  BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
 
   WEATHER_API_URL: z.url().default("https://wttr.in"),
