@@ -18,6 +18,8 @@ export interface ResolvedPersona {
   systemPrompt: string;
   entryMessage: string | undefined;
   voiceId: string | undefined;
+  /** "male", "female", … from the persona; local engines pick a voice from it. */
+  gender: string | undefined;
   language: string;
   image: string | undefined;
   /** How the persona was chosen (request prompt, requested name, bot name, default, random). */

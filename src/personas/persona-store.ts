@@ -1,0 +1,134 @@
+/**
+ * @module personas/persona-store
+ * Loads persona folders from the shipped `personas/` directory and an optional extra directory,
+ * finds a persona by folder key, display name or closest words, and writes new ones. A broken folder
+ * is reported and skipped; it never stops the others from loading.
+ */
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { AppError, errorMessage } from "../errors.js";
+import type { Persona } from "./persona.js";
+import { parsePersonaReadme, serializePersonaReadme } from "./persona-markdown.js";
+
+export interface LoadProblem {
+  folder: string;
+  message: string;
+}
+
+/** Folder keys are plain names: no separators, no dots, so no way out of the persona directory. */
+const KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+const NAME_PATTERN = /^[\p{L}\p{N} _'.-]{1,100}$/u;
+
+export function toKey(name: string): string {
+  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
+}
+
+/** Rejects names that could not be a persona (path tricks, control characters, absurd length). */
+export function assertValidPersonaName(name: string): void {
+  if (!NAME_PATTERN.test(name) || name.includes("..") || name.trim() === "") {
+    throw new AppError("PERSONA_INVALID", `"${name.slice(0, 100)}" is not a valid persona name: use letters, digits, spaces, - and _`, { status: 400 });
+  }
+}
+
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 1));
+}
+
+export async function loadPersonaFolder(directory: string, key: string): Promise<Persona> {
+  const folder = join(directory, key);
+  const readme = await readFile(join(folder, "README.md"), "utf8");
+  const persona = parsePersonaReadme(readme, key, `${key}/README.md`);
+  const knowledge: Record<string, string> = {};
+  for (const file of (await readdir(folder)).sort()) {
+    if (file.toLowerCase().endsWith(".md") && file !== "README.md") knowledge[file] = await readFile(join(folder, file), "utf8");
+  }
+  return { ...persona, knowledge };
+}
+
+export class PersonaStore {
+  private readonly personas = new Map<string, Persona>();
+  readonly problems: LoadProblem[] = [];
+
+  /** `directories` in priority order; the last one is where new personas are written. */
+  constructor(private readonly directories: string[]) {}
+
+  async load(): Promise<this> {
+    this.personas.clear();
+    this.problems.length = 0;
+    for (const directory of this.directories) {
+      let entries: string[];
+      try {
+        entries = (await readdir(directory, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+      } catch {
+        continue;
+      }
+      for (const key of entries.sort()) {
+        if (!KEY_PATTERN.test(key) || this.personas.has(key)) continue;
+        try {
+          this.personas.set(key, await loadPersonaFolder(directory, key));
+        } catch (error) {
+          this.problems.push({ folder: join(directory, key), message: errorMessage(error) });
+        }
+      }
+    }
+    return this;
+  }
+
+  list(): Persona[] {
+    return [...this.personas.values()];
+  }
+
+  /** Exact match on folder key, then on display name (case-insensitive). */
+  findExact(name: string): Persona | undefined {
+    assertValidPersonaName(name);
+    const byKey = this.personas.get(name) ?? this.personas.get(toKey(name));
+    if (byKey) return byKey;
+    const lower = name.trim().toLowerCase();
+    return this.list().find((persona) => persona.name.toLowerCase() === lower);
+  }
+
+  /** The persona sharing the most words with `name`, if any word is shared at all. */
+  findClosest(name: string): Persona | undefined {
+    assertValidPersonaName(name);
+    const wanted = words(name);
+    let best: { persona: Persona; score: number } | undefined;
+    for (const persona of this.list()) {
+      const have = words(`${persona.key} ${persona.name}`);
+      const score = [...wanted].filter((word) => have.has(word)).length;
+      if (score > 0 && (!best || score > best.score)) best = { persona, score };
+    }
+    return best?.persona;
+  }
+
+  /** Lookup in the documented order: key, display name, closest words; throws when nothing fits. */
+  get(name: string): Persona {
+    const persona = this.findExact(name) ?? this.findClosest(name);
+    if (!persona) {
+      throw new AppError("PERSONA_NOT_FOUND", `No persona called "${name}". Known personas: ${this.list().map((p) => p.key).join(", ")}`);
+    }
+    return persona;
+  }
+
+  random(exclude: ReadonlySet<string> = new Set()): Persona | undefined {
+    const pool = this.list().filter((persona) => !exclude.has(persona.key));
+    return pool[Math.floor(Math.random() * pool.length)];
+  }
+
+  /** Writes a persona folder into the writable directory and adds it to the store. */
+  async save(persona: Persona, options: { overwrite?: boolean } = {}): Promise<string> {
+    if (!KEY_PATTERN.test(persona.key)) throw new AppError("PERSONA_INVALID", `"${persona.key}" is not a valid persona folder name`, { status: 400 });
+    if (this.personas.has(persona.key) && !options.overwrite) {
+      throw new AppError("PERSONA_EXISTS", `A persona called ${persona.key} already exists`);
+    }
+    const directory = this.directories.at(-1);
+    if (!directory) throw new AppError("INTERNAL", "No persona directory is configured");
+    const folder = join(directory, persona.key);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, "README.md"), serializePersonaReadme(persona));
+    for (const [file, text] of Object.entries(persona.knowledge)) {
+      if (/^[A-Za-z0-9_-]+\.md$/.test(file)) await writeFile(join(folder, file), text);
+    }
+    this.personas.set(persona.key, persona);
+    return folder;
+  }
+}
