@@ -1,0 +1,108 @@
+/**
+ * @module services/vad/vad-analyzer
+ * Per-bot voice activity: cuts 16 kHz PCM into model windows, scores each one, and runs the
+ * quiet → starting → speaking → stopping state machine. Speech must be loud enough and last
+ * `minSpeechMs` to start a turn; silence must last `minSilenceMs` (the stop delay) to end it.
+ */
+import { FrameChunker } from "../../audio/frame-chunker.js";
+import { dbfs, int16ToFloat32 } from "../../audio/pcm.js";
+import type { VadEvent, VadParams, VoiceActivityModel, VoiceActivityStream } from "./voice-activity.js";
+
+export interface VadTransition {
+  event: VadEvent;
+  /** `performance.now()` when the deciding window was scored. */
+  at: number;
+  /** Milliseconds of audio received before the end of the deciding window. */
+  streamMs: number;
+}
+
+type State = "quiet" | "starting" | "speaking" | "stopping";
+
+/** Loudness on a 0..1 scale: -70 dBFS and below is 0, -20 dBFS and above is 1. */
+export function volumeOf(window: Int16Array): number {
+  return Math.min(1, Math.max(0, (dbfs(window) + 70) / 50));
+}
+
+export class VadAnalyzer {
+  private readonly stream: VoiceActivityStream;
+  private readonly chunker: FrameChunker;
+  private readonly windowMs: number;
+  private state: State = "quiet";
+  private runMs = 0;
+  private smoothedVolume = 0;
+  private receivedMs = 0;
+  private chain: Promise<void> = Promise.resolve();
+  lastProbability = 0;
+
+  constructor(
+    model: VoiceActivityModel,
+    private readonly params: VadParams,
+    private readonly onTransition: (transition: VadTransition) => void,
+  ) {
+    this.stream = model.createStream();
+    this.chunker = new FrameChunker(model.windowSamples);
+    this.windowMs = (model.windowSamples / model.sampleRate) * 1000;
+  }
+
+  get speaking(): boolean {
+    return this.state === "speaking" || this.state === "stopping";
+  }
+
+  /** Feeds 16 kHz PCM; transitions are reported through the callback as windows are scored. */
+  push(pcm: Int16Array): void {
+    for (const window of this.chunker.push(pcm)) {
+      this.chain = this.chain.then(() => this.analyse(window)).catch(() => {});
+    }
+  }
+
+  /** Resolves once every window pushed so far has been scored. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  reset(): void {
+    this.stream.reset();
+    this.chunker.reset();
+    this.state = "quiet";
+    this.runMs = 0;
+  }
+
+  private async analyse(window: Int16Array): Promise<void> {
+    this.receivedMs += this.windowMs;
+    const probability = await this.stream.score(int16ToFloat32(window));
+    this.lastProbability = probability;
+    this.smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
+    const voiced = probability >= this.params.threshold && this.smoothedVolume >= this.params.minVolume;
+    this.step(voiced);
+  }
+
+  private step(voiced: boolean): void {
+    switch (this.state) {
+      case "quiet":
+        if (voiced) this.enter("starting");
+        break;
+      case "starting":
+        if (!voiced) this.enter("quiet");
+        break;
+      case "speaking":
+        if (!voiced) this.enter("stopping");
+        break;
+      case "stopping":
+        if (voiced) this.enter("speaking");
+        break;
+    }
+    this.runMs += this.windowMs;
+    if (this.state === "starting" && this.runMs >= this.params.minSpeechMs) this.transition("speaking", "speech-start");
+    else if (this.state === "stopping" && this.runMs >= this.params.minSilenceMs) this.transition("quiet", "speech-stop");
+  }
+
+  private enter(state: State): void {
+    this.state = state;
+    this.runMs = 0;
+  }
+
+  private transition(state: State, event: VadEvent): void {
+    this.enter(state);
+    this.onTransition({ event, at: performance.now(), streamMs: this.receivedMs });
+  }
+}
