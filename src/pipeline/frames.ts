@@ -50,7 +50,7 @@ export interface FramePayloads {
   "interim-transcription": { text: string; speaker: string | null; language: string | null };
   transcription: { text: string; speaker: string | null; language: string | null };
   /** Ask the LLM stage to answer the conversation as it now stands. */
-  "llm-run": { turnId: number };
+  "llm-run": { turnId: number; instruction?: string };
   "llm-response-start": { turnId: number };
   "llm-text": { text: string; turnId: number };
   "llm-response-end": { turnId: number; aborted: boolean };

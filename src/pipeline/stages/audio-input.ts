@@ -1,0 +1,30 @@
+/**
+ * @module pipeline/stages/audio-input
+ * Where meeting audio enters a bot's pipeline: PCM at the stream's rate (16 or 24 kHz) becomes
+ * `input-audio` frames at 16 kHz, the rate of the VAD and the recognisers.
+ */
+import { createResampler, type Resampler } from "../../audio/resampler.js";
+import { type Direction, type Frame, frame } from "../frames.js";
+import { FrameProcessor } from "../processor.js";
+
+export const PIPELINE_RATE = 16000;
+
+export class AudioInputStage extends FrameProcessor {
+  private resampler: Resampler | undefined;
+
+  constructor(private readonly streamRate: number) {
+    super("audio-input");
+  }
+
+  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+    if (f.type === "start") this.resampler = await createResampler(this.streamRate, PIPELINE_RATE);
+    if (f.type === "input-audio" && direction === "downstream") {
+      if (!this.resampler) return;
+      const audio = f.sampleRate === PIPELINE_RATE ? f.audio : this.resampler.process(f.audio);
+      if (audio.length) await this.push(frame("input-audio", { audio, sampleRate: PIPELINE_RATE }));
+      return;
+    }
+    if (f.type === "end" || f.type === "cancel") this.resampler?.destroy();
+    await this.push(f, direction);
+  }
+}

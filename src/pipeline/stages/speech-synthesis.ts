@@ -1,0 +1,83 @@
+/**
+ * @module pipeline/stages/speech-synthesis
+ * Turns the answer into speech one sentence at a time, as the LLM streams, so the bot starts
+ * talking before the model has finished. Text is cleaned of markup first; an interruption stops the
+ * sentence being synthesised and drops the rest.
+ */
+import { errorMessage } from "../../errors.js";
+import type { TextToSpeech } from "../../services/tts/text-to-speech.js";
+import { type Direction, type Frame, frame } from "../frames.js";
+import { FrameProcessor } from "../processor.js";
+import { SentenceSplitter } from "../text/sentences.js";
+import { speakable } from "../text/speakable.js";
+import type { TurnMetrics } from "../turn-metrics.js";
+
+export interface SpeechSynthesisOptions {
+  tts: TextToSpeech;
+  outputRate: number;
+  voiceId: string | undefined;
+  language: string;
+  metrics: TurnMetrics;
+}
+
+export class SpeechSynthesisStage extends FrameProcessor {
+  private readonly splitter = new SentenceSplitter();
+  private activeTurn: number | undefined;
+
+  constructor(private readonly options: SpeechSynthesisOptions) {
+    super("speech-synthesis");
+  }
+
+  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+    switch (f.type) {
+      case "llm-text":
+        for (const sentence of this.splitter.push(f.text)) await this.say(sentence, f.turnId);
+        return;
+      case "llm-response-end": {
+        const rest = this.splitter.flush();
+        if (rest) await this.say(rest, f.turnId);
+        await this.finishTurn(f.turnId);
+        return void (await this.push(f, direction));
+      }
+      case "speak":
+        for (const sentence of [...new SentenceSplitter().push(`${f.text}\n`)]) await this.say(sentence, f.turnId);
+        await this.finishTurn(f.turnId);
+        return;
+      case "interruption":
+        this.splitter.reset();
+        this.activeTurn = undefined;
+        break;
+    }
+    await this.push(f, direction);
+  }
+
+  private async say(sentence: string, turnId: number): Promise<void> {
+    const text = speakable(sentence);
+    if (!/[\p{L}\p{N}]/u.test(text)) return;
+    const signal = this.interruptSignal;
+    if (this.activeTurn !== turnId) {
+      this.activeTurn = turnId;
+      await this.pushUnlessInterrupted(frame("tts-started", { turnId }), signal);
+    }
+    const { tts, outputRate, voiceId, language, metrics } = this.options;
+    try {
+      let first = true;
+      for await (const audio of tts.synthesize(text, { sampleRate: outputRate, voiceId, language, signal, context: `turn-${turnId}` })) {
+        if (signal.aborted) return;
+        if (first) metrics.mark(turnId, "tts_first_audio");
+        await this.pushUnlessInterrupted(frame("tts-audio", { audio, sampleRate: outputRate, turnId, text: first ? text : null }), signal);
+        first = false;
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      this.logger.warn({ err: errorMessage(error), turnId }, "text-to-speech failed; sentence skipped");
+      await this.pushError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private async finishTurn(turnId: number): Promise<void> {
+    if (this.activeTurn !== turnId) return;
+    this.activeTurn = undefined;
+    await this.pushUnlessInterrupted(frame("tts-stopped", { turnId }), this.interruptSignal);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * @module tools/registry
+ * The tools a bot may offer its LLM. Adding a tool is one file exporting a `Tool` and one entry in
+ * `ALL_TOOLS`. Calls are validated against the tool's zod schema and never throw: a failure becomes
+ * a sentence the model can say.
+ */
+import { z } from "zod";
+import { errorMessage } from "../errors.js";
+import type { ToolCall } from "../pipeline/frames.js";
+import type { ToolSchema } from "../services/llm/language-model.js";
+import { getTime } from "./get-time.js";
+import { getWeather } from "./get-weather.js";
+import type { Tool, ToolContext } from "./tool.js";
+
+export const ALL_TOOLS: Tool[] = [getWeather as unknown as Tool, getTime as unknown as Tool];
+
+export function toolSchemas(tools: readonly Tool[]): ToolSchema[] {
+  return tools.map((tool) => {
+    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.args) as Record<string, unknown>;
+    return { name: tool.name, description: tool.description, parameters };
+  });
+}
+
+export async function runToolCall(call: ToolCall, tools: readonly Tool[], context: ToolContext): Promise<string> {
+  const tool = tools.find((candidate) => candidate.name === call.name);
+  if (!tool) return `There is no tool called ${call.name}.`;
+  let raw: unknown;
+  try {
+    raw = call.arguments.trim() ? JSON.parse(call.arguments) : {};
+  } catch {
+    return `The arguments for ${call.name} were not valid JSON.`;
+  }
+  const args = tool.args.safeParse(raw);
+  if (!args.success) return `The arguments for ${call.name} were wrong: ${args.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}.`;
+  try {
+    return await tool.run(args.data, context);
+  } catch (error) {
+    return `The ${call.name} tool failed: ${errorMessage(error)}.`;
+  }
+}
