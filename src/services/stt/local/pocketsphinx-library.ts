@@ -1,0 +1,69 @@
+/**
+ * @module services/stt/local/pocketsphinx-library
+ * The PocketSphinx C API (Debian's libpocketsphinx3 with the pocketsphinx-en-us model) bound with
+ * koffi. Decoding calls run on koffi's worker threads (`.async`), so the event loop never waits on
+ * the recogniser.
+ */
+import { existsSync } from "node:fs";
+import koffi from "koffi";
+
+export const POCKETSPHINX_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
+
+type AsyncFn = ((...args: unknown[]) => unknown) & { async: (...args: unknown[]) => void };
+
+export interface PocketSphinxApi {
+  /** Loads the model (about 0.3 s, off the event loop). */
+  newDecoder(): Promise<unknown>;
+  startUtterance(decoder: unknown): void;
+  process(decoder: unknown, pcm: Int16Array): Promise<void>;
+  endUtterance(decoder: unknown): Promise<void>;
+  hypothesis(decoder: unknown): string;
+  free(decoder: unknown): void;
+}
+
+let api: PocketSphinxApi | undefined;
+
+/** What is missing for the local recogniser, or undefined when it can run. */
+export function pocketSphinxMissing(): string | undefined {
+  if (!existsSync(`${POCKETSPHINX_MODEL_DIR}/en-us.lm.bin`)) return "the pocketsphinx-en-us model (apt-get install pocketsphinx-en-us)";
+  try {
+    loadPocketSphinx();
+    return undefined;
+  } catch {
+    return "libpocketsphinx3 (apt-get install pocketsphinx)";
+  }
+}
+
+function promisify(fn: AsyncFn, ...args: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result))));
+}
+
+export function loadPocketSphinx(): PocketSphinxApi {
+  if (api) return api;
+  const sphinxbase = koffi.load("libsphinxbase.so.3");
+  const lib = koffi.load("libpocketsphinx.so.3");
+  const cmdLnInit = sphinxbase.func("void *cmd_ln_init(void *inout, void *defn, int strict, ...)");
+  const psArgs = lib.func("void *ps_args()");
+  const psInit = lib.func("void *ps_init(void *config)") as AsyncFn;
+  const psStart = lib.func("int ps_start_utt(void *ps)");
+  const psProcess = lib.func("int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)") as AsyncFn;
+  const psEnd = lib.func("int ps_end_utt(void *ps)") as AsyncFn;
+  const psHyp = lib.func("const char *ps_get_hyp(void *ps, _Out_ int32_t *score)");
+  const psFree = lib.func("int ps_free(void *ps)");
+  const m = POCKETSPHINX_MODEL_DIR;
+  api = {
+    async newDecoder() {
+      const args = ["-hmm", `${m}/en-us`, "-lm", `${m}/en-us.lm.bin`, "-dict", `${m}/cmudict-en-us.dict`, "-logfn", "/dev/null"];
+      const config = cmdLnInit(null, psArgs(), 1, ...args.flatMap((arg) => ["str", arg]), "void *", null);
+      const decoder = await promisify(psInit, config);
+      if (!decoder) throw new Error("pocketsphinx could not load its model");
+      return decoder;
+    },
+    startUtterance: (decoder) => void psStart(decoder),
+    process: async (decoder, pcm) => void (await promisify(psProcess, decoder, pcm, pcm.length, 0, 0)),
+    endUtterance: async (decoder) => void (await promisify(psEnd, decoder)),
+    hypothesis: (decoder) => (psHyp(decoder, [0]) as string | null) ?? "",
+    free: (decoder) => void psFree(decoder),
+  };
+  return api;
+}
