@@ -57,7 +57,7 @@ export class BotPipeline implements VoicePipeline {
           tools: options.enableTools ? services.tools : [],
           toolContext: { weatherApiUrl: options.weatherApiUrl, now: () => new Date() },
         }),
-        new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, language: persona.language, metrics }),
+        new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics }),
         this.output,
       ],
       {

@@ -10,6 +10,8 @@ export interface SynthesisOptions {
   sampleRate: number;
   /** Provider-specific voice id; undefined means the provider's configured default. */
   voiceId: string | undefined;
+  /** The persona's gender, for engines that pick a voice from it when no voice id fits. */
+  gender: string | undefined;
   language: string;
   signal: AbortSignal;
 }
