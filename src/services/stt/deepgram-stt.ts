@@ -1,0 +1,111 @@
+/**
+ * @module services/stt/deepgram-stt
+ * Deepgram live transcription over its WebSocket API (`/v1/listen`): binary linear16 audio in,
+ * JSON `Results` messages out (interim and final), `Finalize` to flush when the user stops,
+ * `KeepAlive` while nobody speaks, `CloseStream` at the end. Raw `ws` rather than the SDK: the
+ * session is a handful of messages, and a plain socket lets tests point it at a local server.
+ */
+import WebSocket from "ws";
+import { z } from "zod";
+import { ProviderError, errorMessage } from "../../errors.js";
+import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "./speech-to-text.js";
+
+export interface DeepgramOptions {
+  apiKey: string;
+  baseUrl: string;
+  model?: string;
+}
+
+const resultsSchema = z.object({
+  type: z.literal("Results"),
+  is_final: z.boolean().optional(),
+  channel: z.object({ alternatives: z.array(z.object({ transcript: z.string() })).min(1) }),
+});
+
+const KEEPALIVE_MS = 5000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+class DeepgramSession implements SttSession {
+  private readonly keepAlive: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly handlers: SttSessionHandlers,
+    private readonly language: string,
+  ) {
+    this.keepAlive = setInterval(() => this.sendJson({ type: "KeepAlive" }), KEEPALIVE_MS);
+    this.keepAlive.unref();
+    socket.on("message", (data, isBinary) => {
+      if (!isBinary) this.onMessage(data.toString());
+    });
+    socket.on("close", (code, reason) => {
+      clearInterval(this.keepAlive);
+      if (!this.closing) handlers.onError(new ProviderError("deepgram", `connection closed (${code} ${reason.toString()})`, { retryable: true }));
+    });
+    socket.on("error", () => {});
+  }
+
+  write(audio: Int16Array): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
+  }
+
+  finalize(): void {
+    this.sendJson({ type: "Finalize" });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.keepAlive);
+    this.sendJson({ type: "CloseStream" });
+    this.socket.close(1000);
+  }
+
+  private sendJson(message: object): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private onMessage(text: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const results = resultsSchema.safeParse(json);
+    if (!results.success) return;
+    const transcript = results.data.channel.alternatives[0]?.transcript ?? "";
+    if (transcript.trim()) this.handlers.onTranscript({ text: transcript, final: results.data.is_final ?? false, language: this.language });
+  }
+}
+
+export class DeepgramSpeechToText implements SpeechToText {
+  readonly name = "deepgram";
+  readonly sampleRates = [16000, 24000, 48000];
+
+  constructor(private readonly options: DeepgramOptions) {}
+
+  open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession> {
+    const query = new URLSearchParams({
+      model: this.options.model ?? "nova-3",
+      encoding: "linear16",
+      sample_rate: String(options.sampleRate),
+      channels: "1",
+      language: options.language,
+      interim_results: "true",
+      punctuate: "true",
+      smart_format: "true",
+      endpointing: "300",
+    });
+    const url = `${this.options.baseUrl.replace(/\/+$/, "")}/v1/listen?${query}`;
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { headers: { Authorization: `Token ${this.options.apiKey}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
+      socket.once("open", () => resolve(new DeepgramSession(socket, handlers, options.language)));
+      socket.once("unexpected-response", (_request, response) => {
+        reject(new ProviderError("deepgram", `refused the connection with HTTP ${response.statusCode}`, { statusCode: response.statusCode }));
+        socket.terminate();
+      });
+      socket.once("error", (error) => reject(new ProviderError("deepgram", errorMessage(error), { retryable: true, cause: error })));
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * @module services/stt/gladia-stt
+ * Gladia live transcription (v2): `POST /v2/live` with the `x-gladia-key` header opens a session
+ * and returns its WebSocket URL; binary PCM goes in, `{type: "transcript", data: {is_final,
+ * utterance: {text}}}` messages come out, and `{type: "stop_recording"}` ends it.
+ */
+import WebSocket from "ws";
+import { z } from "zod";
+import { ProviderError, errorMessage } from "../../errors.js";
+import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "./speech-to-text.js";
+
+export interface GladiaOptions {
+  apiKey: string;
+  baseUrl: string;
+}
+
+const sessionSchema = z.object({ id: z.string(), url: z.string() });
+const transcriptSchema = z.object({
+  type: z.literal("transcript"),
+  data: z.object({ is_final: z.boolean(), utterance: z.object({ text: z.string(), language: z.string().optional() }) }),
+});
+
+class GladiaSession implements SttSession {
+  private closing = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    handlers: SttSessionHandlers,
+  ) {
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      const message = transcriptSchema.safeParse(json);
+      if (!message.success) return;
+      const { utterance, is_final } = message.data.data;
+      if (utterance.text.trim()) handlers.onTranscript({ text: utterance.text.trim(), final: is_final, language: utterance.language ?? null });
+    });
+    socket.on("close", (code) => {
+      if (!this.closing) handlers.onError(new ProviderError("gladia", `connection closed (${code})`, { retryable: true }));
+    });
+    socket.on("error", () => {});
+  }
+
+  write(audio: Int16Array): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
+  }
+
+  /** Gladia ends utterances with its own endpointing; there is nothing to flush. */
+  finalize(): void {}
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: "stop_recording" }));
+    this.socket.close(1000);
+  }
+}
+
+export class GladiaSpeechToText implements SpeechToText {
+  readonly name = "gladia";
+  readonly sampleRates = [16000, 8000, 32000, 44100, 48000];
+
+  constructor(private readonly options: GladiaOptions) {}
+
+  async open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession> {
+    const session = await this.createSession(options);
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(session.url, { handshakeTimeout: 10_000 });
+      socket.once("open", () => resolve(new GladiaSession(socket, handlers)));
+      socket.once("error", (error) => reject(new ProviderError("gladia", errorMessage(error), { retryable: true, cause: error })));
+    });
+  }
+
+  private async createSession(options: SttSessionOptions): Promise<z.infer<typeof sessionSchema>> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.options.baseUrl.replace(/\/+$/, "")}/v2/live`, {
+        method: "POST",
+        headers: { "x-gladia-key": this.options.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({
+          encoding: "wav/pcm",
+          bit_depth: 16,
+          sample_rate: options.sampleRate,
+          channels: 1,
+          language_config: { languages: [options.language.split("-")[0]], code_switching: false },
+          messages_config: { receive_partial_transcripts: true, receive_final_transcripts: true },
+        }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw new ProviderError("gladia", errorMessage(error), { retryable: true, cause: error });
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) throw new ProviderError("gladia", `session refused: HTTP ${response.status} ${JSON.stringify(body ?? {}).slice(0, 200)}`, { statusCode: response.status });
+    const parsed = sessionSchema.safeParse(body);
+    if (!parsed.success) throw new ProviderError("gladia", "session answer had no id and url", { statusCode: 502, retryable: false });
+    return parsed.data;
+  }
+}
