@@ -1,0 +1,84 @@
+/**
+ * @module server/start
+ * Puts the server together from the configuration — personas, speech services, meeting providers,
+ * the bot manager and the HTTP app — and starts listening. `close()` makes every bot leave its
+ * meeting before the server stops.
+ */
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import { BotManager } from "../bots/bot-manager.js";
+import type { SpeechServices } from "../bots/bot-contracts.js";
+import { createEngineFactory } from "../bots/engines/create-engine.js";
+import type { Config } from "../config.js";
+import { type Logger, createLogger } from "../logger.js";
+import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
+import { ProviderRegistry } from "../meeting/provider-registry.js";
+import { StorePersonaResolver } from "../personas/persona-resolver.js";
+import { PersonaStore } from "../personas/persona-store.js";
+import { createSpeechServices } from "../services/create-speech-services.js";
+import { planProviders } from "../services/select-providers.js";
+import { buildApp } from "./app.js";
+import { buildHealthReport } from "./health-report.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { personaRoutes } from "./routes/personas.js";
+import { webhookRoutes } from "./routes/webhook.js";
+
+export const SHIPPED_PERSONAS_DIR = fileURLToPath(new URL("../../personas", import.meta.url));
+
+export interface StartOptions {
+  logger?: Logger;
+  /** The public URL of a tunnel, once one is open. */
+  tunnelUrl?: () => string | undefined;
+  /** Ready-made speech services (benchmarks and tests share one set across servers). */
+  speech?: SpeechServices;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  bots: BotManager;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const personas = await new PersonaStore([SHIPPED_PERSONAS_DIR, ...(config.PERSONAS_DIR ? [config.PERSONAS_DIR] : [])]).load();
+  for (const problem of personas.problems) logger.warn(problem, "persona skipped");
+  const plan = planProviders(config);
+  logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
+  const speech = options.speech ?? (await createSpeechServices(plan, config));
+  const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
+  const providers = new ProviderRegistry([meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
+  const bots = new BotManager({
+    logger,
+    providers,
+    personas: new StorePersonaResolver(personas, config.DEFAULT_PERSONA),
+    createEngine: createEngineFactory({ config, speech, logger }),
+    serverApiKey: config.MEETING_BAAS_API_KEY,
+    baseUrl: config.BASE_URL,
+    tunnelUrl: options.tunnelUrl ?? (() => undefined),
+    connectTimeoutMs: config.BOT_CONNECT_TIMEOUT_MS,
+    reconnectGraceMs: config.BOT_RECONNECT_GRACE_MS,
+  });
+  const app = await buildApp({
+    config,
+    logger,
+    bots,
+    health: () => buildHealthReport(plan, providers.names, bots),
+    plugins: [personaRoutes(personas), metricsRoutes(bots), webhookRoutes(bots)],
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
+  return {
+    url,
+    app,
+    bots,
+    async close() {
+      const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
+      logger.info(result, "bots left their meetings");
+      await app.close();
+    },
+  };
+}
