@@ -44,7 +44,7 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
           tags: ["bots"],
           summary: "Make a bot leave its meeting (idempotent)",
           params: botIdParams,
-          body: z.object({ bot_id: z.string().optional() }).strict().optional(),
+          body: z.object({ bot_id: z.string().optional() }).strict().nullish(),
           response: { 200: z.object({ bot_id: z.string(), status: z.string() }), ...errorResponses },
         },
       },
