@@ -22,6 +22,8 @@ export interface BotManagerOptions {
   serverApiKey: string | undefined;
   baseUrl: string | undefined;
   tunnelUrl: () => string | undefined;
+  /** This server's own loopback WebSocket base; built-in room bots always dial it. */
+  loopbackBase?: () => string;
   connectTimeoutMs: number;
   reconnectGraceMs: number;
   /** Receives what each bot heard and said (the built-in room shows it). */
@@ -55,7 +57,8 @@ export class BotManager {
     }
     const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const clientId = newClientId();
-    const wsBase = resolveWebSocketBase({
+    const loopback = provider.name === "local" ? this.options.loopbackBase?.() : undefined;
+    const wsBase = loopback ? { base: loopback, source: "loopback" } : resolveWebSocketBase({
       requestOverride: request.websocket_url,
       baseUrl: this.options.baseUrl,
       tunnelUrl: this.options.tunnelUrl(),

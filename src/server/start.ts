@@ -11,6 +11,11 @@ import type { SpeechServices } from "../bots/bot-contracts.js";
 import { createEngineFactory } from "../bots/engines/create-engine.js";
 import type { Config } from "../config.js";
 import { type Logger, createLogger } from "../logger.js";
+import { LocalMeetingProvider } from "../meeting/local/local-provider.js";
+import { roomApiRoutes } from "../meeting/local/room-api.js";
+import { RoomHub } from "../meeting/local/room-hub.js";
+import { roomFromMeetingUrl } from "../meeting/local/room-names.js";
+import { roomRoutes } from "../meeting/local/room-routes.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
 import { ProviderRegistry } from "../meeting/provider-registry.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
@@ -48,7 +53,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
-  const providers = new ProviderRegistry([meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
+  const rooms = new RoomHub();
+  let selfUrl = "";
+  const local = new LocalMeetingProvider(() => selfUrl);
+  const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const bots = new BotManager({
     logger,
     providers,
@@ -57,20 +65,27 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     serverApiKey: config.MEETING_BAAS_API_KEY,
     baseUrl: config.BASE_URL,
     tunnelUrl: options.tunnelUrl ?? (() => undefined),
+    loopbackBase: () => selfUrl.replace(/^http/, "ws"),
     connectTimeoutMs: config.BOT_CONNECT_TIMEOUT_MS,
     reconnectGraceMs: config.BOT_RECONNECT_GRACE_MS,
+    onTranscript: (bot, line) => {
+      const room = roomFromMeetingUrl(bot.meeting_url);
+      if (room) rooms.publishTranscript(room, { botId: bot.bot_id, botName: bot.bot_name, ...line });
+    },
   });
   const app = await buildApp({
     config,
     logger,
     bots,
     health: () => buildHealthReport(plan, providers.names, bots),
-    plugins: [personaRoutes(personas), metricsRoutes(bots), webhookRoutes(bots)],
+    plugins: [personaRoutes(personas), metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms)],
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
+  // The built-in rooms' API is called over loopback whatever interface the server listens on.
+  selfUrl = `http://127.0.0.1:${port}`;
   return {
     url,
     app,
@@ -78,6 +93,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       logger.info(result, "bots left their meetings");
+      rooms.stop();
       await app.close();
     },
   };

@@ -11,7 +11,8 @@ import type { JoinRequest, JoinResult, MeetingProvider } from "../meeting-provid
 import { v1CreateBody, v2CreateBody } from "./meetingbaas-requests.js";
 
 export interface MeetingBaasOptions {
-  baseUrl: string;
+  /** The API's base URL, or a function giving it (for a server calling its own address). */
+  baseUrl: string | (() => string);
   version: "v1" | "v2";
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -23,14 +24,17 @@ const v2Created = z.object({ success: z.literal(true), data: z.object({ bot_id: 
 const MEETING_HOSTS = [/^meet\.google\.com$/, /(^|\.)zoom\.us$/, /^teams\.microsoft\.com$/, /^teams\.live\.com$/];
 
 export class MeetingBaasProvider implements MeetingProvider {
-  readonly name = "meetingbaas";
-  readonly requiresApiKey = true;
-  private readonly base: string;
+  readonly name: string = "meetingbaas";
+  readonly requiresApiKey: boolean = true;
   private readonly fetcher: typeof fetch;
 
   constructor(private readonly options: MeetingBaasOptions) {
-    this.base = options.baseUrl.replace(/\/+$/, "");
     this.fetcher = options.fetch ?? fetch;
+  }
+
+  private get base(): string {
+    const url = typeof this.options.baseUrl === "function" ? this.options.baseUrl() : this.options.baseUrl;
+    return url.replace(/\/+$/, "");
   }
 
   accepts(url: URL): boolean {

@@ -1,0 +1,134 @@
+/**
+ * @module meeting/local/room
+ * One built-in meeting room: its participants (people in browsers and bots), a mixer that gives
+ * each participant everyone else's audio but never its own, and speaking detection that produces
+ * the same roster messages a MeetingBaas bot streams.
+ */
+import { rms } from "../../audio/pcm.js";
+import type { Speaker } from "../../pipeline/frames.js";
+import { JitterBuffer } from "./jitter-buffer.js";
+
+export const ROOM_RATE = 16000;
+export const ROOM_FRAME_SAMPLES = 320;
+const SPEAKING_RMS = 0.015;
+const SPEAKING_HANGOVER_FRAMES = 20;
+
+export interface ParticipantSink {
+  /** One 20 ms frame of the mix of everyone else, at 16 kHz. */
+  audio(pcm: Int16Array): void;
+  /** The roster changed (who is present, who is speaking). */
+  roster(participants: ParticipantView[]): void;
+  /** A line of what a bot heard or said. */
+  transcript?(line: TranscriptEvent): void;
+}
+
+export interface ParticipantView {
+  id: string;
+  name: string;
+  kind: "human" | "bot";
+  speaking: boolean;
+  botId: string | null;
+}
+
+export interface TranscriptEvent {
+  botId: string;
+  botName: string;
+  role: "heard" | "said";
+  speaker: string | null;
+  text: string;
+  final: boolean;
+}
+
+export class Participant {
+  readonly input = new JitterBuffer(ROOM_FRAME_SAMPLES * 2, ROOM_RATE / 5);
+  speaking = false;
+  private quietFrames = SPEAKING_HANGOVER_FRAMES;
+  private frame: Int16Array = new Int16Array(ROOM_FRAME_SAMPLES);
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly kind: "human" | "bot",
+    readonly sink: ParticipantSink,
+    public botId: string | null = null,
+  ) {}
+
+  /** Takes this tick's frame from the input; returns whether the speaking state changed. */
+  pull(): boolean {
+    this.frame = this.input.read(ROOM_FRAME_SAMPLES);
+    const loud = rms(this.frame) > SPEAKING_RMS;
+    this.quietFrames = loud ? 0 : this.quietFrames + 1;
+    const speaking = this.quietFrames < SPEAKING_HANGOVER_FRAMES;
+    const changed = speaking !== this.speaking;
+    this.speaking = speaking;
+    return changed;
+  }
+
+  get currentFrame(): Int16Array {
+    return this.frame;
+  }
+
+  view(): ParticipantView {
+    return { id: this.id, name: this.name, kind: this.kind, speaking: this.speaking, botId: this.botId };
+  }
+}
+
+export class Room {
+  readonly participants = new Map<string, Participant>();
+
+  constructor(readonly name: string) {}
+
+  add(participant: Participant): void {
+    this.participants.set(participant.id, participant);
+    this.announce();
+  }
+
+  remove(id: string): void {
+    if (this.participants.delete(id)) this.announce();
+  }
+
+  get isEmpty(): boolean {
+    return this.participants.size === 0;
+  }
+
+  /** One mixer step: every participant gets the sum of the others' current frames. */
+  tick(): void {
+    let rosterChanged = false;
+    const total = new Int32Array(ROOM_FRAME_SAMPLES);
+    for (const p of this.participants.values()) {
+      if (p.pull()) rosterChanged = true;
+      const frame = p.currentFrame;
+      for (let i = 0; i < ROOM_FRAME_SAMPLES; i++) total[i] = (total[i] ?? 0) + (frame[i] ?? 0);
+    }
+    for (const p of this.participants.values()) {
+      const own = p.currentFrame;
+      const out = new Int16Array(ROOM_FRAME_SAMPLES);
+      for (let i = 0; i < ROOM_FRAME_SAMPLES; i++) {
+        const v = (total[i] ?? 0) - (own[i] ?? 0);
+        out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      }
+      p.sink.audio(out);
+    }
+    if (rosterChanged) this.announce();
+  }
+
+  publishTranscript(line: TranscriptEvent): void {
+    for (const p of this.participants.values()) p.sink.transcript?.(line);
+  }
+
+  roster(): ParticipantView[] {
+    return [...this.participants.values()].map((p) => p.view());
+  }
+
+  /** The roster as a MeetingBaas bot streams it: everyone but the bot itself. */
+  speakersFor(participantId: string): Speaker[] {
+    return [...this.participants.values()]
+      .filter((p) => p.id !== participantId)
+      .map((p, index) => ({ name: p.name, id: index + 1, isSpeaking: p.speaking, timestamp: Date.now() }));
+  }
+
+  private announce(): void {
+    const roster = this.roster();
+    for (const p of this.participants.values()) p.sink.roster(roster);
+  }
+}

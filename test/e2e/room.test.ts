@@ -1,0 +1,99 @@
+/**
+ * The built-in room with no cloud account: a person (a WebSocket client speaking the page's
+ * protocol, sending real speech) and a bot added through POST /bots; the person hears the bot's
+ * entry message and its answer, sees the roster and the transcript.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { rms } from "../../src/audio/pcm.js";
+import type { RunningServer } from "../../src/server/start.js";
+import { FakeOpenAiServer } from "../../src/services/llm/testing/fake-openai-server.js";
+import { loadSpeech } from "../fixtures/load-fixture.js";
+import { json, startTestServer, waitFor } from "./helpers.js";
+
+interface Person {
+  socket: WebSocket;
+  heard: Int16Array[];
+  events: Record<string, unknown>[];
+}
+
+async function joinAsPerson(server: RunningServer, room: string, name: string): Promise<Person> {
+  const socket = new WebSocket(`${server.url.replace("http", "ws")}/meet/${room}/ws?name=${encodeURIComponent(name)}`);
+  const person: Person = { socket, heard: [], events: [] };
+  socket.on("message", (data: Buffer, isBinary) => {
+    if (isBinary) person.heard.push(new Int16Array(Buffer.from(data).buffer, 0, data.length / 2));
+    else person.events.push(JSON.parse(data.toString()) as Record<string, unknown>);
+  });
+  await new Promise((resolve) => socket.on("open", resolve));
+  return person;
+}
+
+/** Streams PCM like a microphone: 20 ms frames in real time. */
+async function speak(person: Person, pcm: Int16Array): Promise<void> {
+  for (let i = 0; i < pcm.length; i += 320) {
+    person.socket.send(Buffer.from(pcm.slice(i, i + 320).buffer));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function loudness(frames: Int16Array[]): number {
+  return frames.length ? Math.max(...frames.map(rms)) : 0;
+}
+
+describe("the built-in meeting room", () => {
+  let server: RunningServer;
+  let llm: FakeOpenAiServer;
+  beforeEach(async () => {
+    llm = new FakeOpenAiServer({ replies: [{ text: "Welcome! The lobby is a fine place to start." }] });
+    server = await startTestServer({ LLM_BASE_URL: await llm.start() });
+  });
+  afterEach(async () => {
+    await server.close();
+    await llm.stop();
+  });
+
+  it("lets a person talk with a bot without any API key", async () => {
+    const ada = await joinAsPerson(server, "lobby", "Ada");
+    const created = await fetch(`${server.url}/bots`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ meeting_url: `${server.url}/meet/lobby`, personas: ["onboarding_guide"] }),
+    });
+    expect(created.status).toBe(201);
+    const { bot_id: botId } = (await json(created)) as { bot_id: string };
+    await waitFor(() => ada.events.some((e) => e.type === "participants" && (e.participants as { kind: string }[]).some((p) => p.kind === "bot")), 5000, "bot in roster");
+    await waitFor(() => loudness(ada.heard.slice(-50)) > 0.02, 10_000, "the entry message");
+    await waitFor(async () => !((await json(await fetch(`${server.url}/bots/${botId}`))).speaking), 15_000, "the entry message to end");
+
+    await speak(ada, await loadSpeech("greeting-espeak"));
+    await speak(ada, new Int16Array(16000));
+    await waitFor(() => llm.requests.length > 0, 10_000, "the LLM to be asked");
+    expect(String(llm.requests[0]?.messages.at(-1)?.content)).toMatch(/^Ada: /);
+    const heardBefore = ada.heard.length;
+    await waitFor(() => loudness(ada.heard.slice(heardBefore)) > 0.02, 10_000, "the spoken answer");
+    await waitFor(() => ada.events.some((e) => e.type === "transcript" && e.role === "said" && /lobby/.test(String(e.text))), 15_000, "the said transcript");
+    expect(ada.events.some((e) => e.type === "transcript" && e.role === "heard")).toBe(true);
+
+    const left = await fetch(`${server.url}/bots/${botId}`, { method: "DELETE" });
+    expect(left.status).toBe(200);
+    await waitFor(() => {
+      const rosters = ada.events.filter((e) => e.type === "participants");
+      const last = rosters.at(-1)?.participants as { kind: string }[] | undefined;
+      return last && last.every((p) => p.kind !== "bot");
+    }, 5000, "bot to leave the roster");
+    ada.socket.close();
+  });
+
+  it("rejects bad names and bad frames without disturbing others", async () => {
+    const bad = new WebSocket(`${server.url.replace("http", "ws")}/meet/lobby/ws?name=`);
+    expect(await new Promise((resolve) => bad.on("close", (code) => resolve(code)))).toBe(1008);
+    const bob = await joinAsPerson(server, "room-2", "Bob");
+    const eve = await joinAsPerson(server, "room-2", "Eve");
+    eve.socket.send(Buffer.alloc(7));
+    expect(await new Promise((resolve) => eve.socket.on("close", (code) => resolve(code)))).toBe(1003);
+    await speak(bob, new Int16Array(3200).fill(1000));
+    expect(bob.socket.readyState).toBe(WebSocket.OPEN);
+    expect((await fetch(`${server.url}/meet/..%2Fetc`)).status).toBe(400);
+    bob.socket.close();
+  });
+});
