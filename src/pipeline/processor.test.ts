@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { type Direction, type Frame, frame } from "./frames.js";
+import { Pipeline } from "./pipeline.js";
+import { FrameProcessor } from "./processor.js";
+
+/** Takes 30 ms per data frame, and records the order in which it handled frames. */
+class SlowStage extends FrameProcessor {
+  readonly seen: string[] = [];
+  aborted = 0;
+  constructor() {
+    super("slow");
+  }
+  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+    this.seen.push(f.type === "llm-text" ? `text:${f.text}` : f.type);
+    if (f.type === "llm-text") {
+      const signal = this.interruptSignal;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (signal.aborted) this.aborted += 1;
+      if (f.text === "boom") throw new Error("stage failure");
+    }
+    await this.push(f, direction);
+  }
+}
+
+describe("FrameProcessor", () => {
+  it("runs system frames at once, ahead of queued data", async () => {
+    const stage = new SlowStage();
+    const pipeline = new Pipeline([stage]);
+    for (const text of ["a", "b"]) void pipeline.queue(frame("llm-text", { text, turnId: 1 }));
+    await pipeline.queue(frame("user-started-speaking"));
+    await stage.idle();
+    expect(stage.seen).toEqual(["text:a", "user-started-speaking", "text:b"]);
+  });
+
+  it("drops queued data and aborts work in progress on interruption, keeping uninterruptible frames", async () => {
+    const stage = new SlowStage();
+    const out: string[] = [];
+    const pipeline = new Pipeline([stage], { onDownstream: (f) => out.push(f.type) });
+    for (const text of ["a", "b", "c"]) void pipeline.queue(frame("llm-text", { text, turnId: 1 }));
+    void pipeline.queue(frame("end", { reason: "x" }));
+    await pipeline.queue(frame("interruption"));
+    await stage.idle();
+    expect(stage.seen).toEqual(["text:a", "interruption", "end"]);
+    expect(stage.aborted).toBe(1);
+    expect(out).toEqual(["interruption", "llm-text", "end"]);
+  });
+
+  it("survives a stage that throws and reports the error upstream", async () => {
+    const stage = new SlowStage();
+    const errors: string[] = [];
+    const pipeline = new Pipeline([stage], { onUpstream: (f) => f.type === "error" && errors.push(f.error.message) });
+    void pipeline.queue(frame("llm-text", { text: "boom", turnId: 1 }));
+    void pipeline.queue(frame("llm-text", { text: "after", turnId: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await stage.idle();
+    expect(errors).toEqual(["stage failure"]);
+    expect(stage.seen).toEqual(["text:boom", "text:after"]);
+  });
+});
