@@ -42,16 +42,19 @@ export class Bot {
   private lastError: string | undefined;
   private stream: MeetingStream | undefined;
   private engine: VoicePipeline | undefined;
+  private started = false;
   private timer: NodeJS.Timeout | undefined;
   private firstAudioAt: number | undefined;
 
   constructor(
     settings: BotSettings,
-    private readonly createEngine: (sendAudio: (pcm: Int16Array) => void) => VoicePipeline,
+    createEngine: (sendAudio: (pcm: Int16Array) => void) => VoicePipeline,
     private readonly events: BotEvents,
     private readonly logger: Logger,
   ) {
     this.settings = settings;
+    this.engine = createEngine((pcm) => this.stream?.sendAudio(pcm));
+    this.engine.onTranscript((line) => this.events.onTranscript(this, line));
     this.armTimer(settings.connectTimeoutMs, "the meeting provider never opened the audio stream");
   }
 
@@ -76,10 +79,10 @@ export class Bot {
     this.clearTimer();
     this.stream?.close(1000, "replaced by a newer connection");
     this.stream = stream;
-    if (!this.engine) {
-      this.engine = this.createEngine((pcm) => this.stream?.sendAudio(pcm));
-      this.engine.onTranscript((line) => this.events.onTranscript(this, line));
+    if (this.engine && !this.started) {
+      this.started = true;
       await this.engine.start();
+      if (this.statusValue === "in_call") this.engine.admitted();
     }
     this.logger.info({ clientId: this.settings.clientId }, "meeting stream attached");
   }
@@ -94,7 +97,7 @@ export class Bot {
   }
 
   receiveAudio(pcm: Int16Array): void {
-    if (!this.engine || this.isFinal) return;
+    if (!this.engine || !this.started || this.isFinal) return;
     this.engine.pushAudio(pcm);
     if (this.statusValue !== "joining") return;
     const now = performance.now();
@@ -103,7 +106,7 @@ export class Bot {
   }
 
   receiveSpeakers(speakers: Speaker[]): void {
-    if (!this.engine || this.isFinal) return;
+    if (!this.engine || !this.started || this.isFinal) return;
     this.engine.pushSpeakers(speakers);
     // The provider streams the roster only once the bot is admitted.
     this.markInCall("roster");
@@ -114,7 +117,7 @@ export class Bot {
     if (this.statusValue !== "joining") return;
     this.statusValue = "in_call";
     this.logger.info({ evidence }, "bot is in the call");
-    this.engine?.admitted();
+    if (this.started) this.engine?.admitted();
   }
 
   /** Starts leaving: stops the pipeline and closes the stream. Safe to call more than once. */

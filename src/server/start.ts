@@ -17,6 +17,7 @@ import { RoomHub } from "../meeting/local/room-hub.js";
 import { roomFromMeetingUrl } from "../meeting/local/room-names.js";
 import { roomRoutes } from "../meeting/local/room-routes.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
+import type { PipecatRelay } from "../meeting/pipecat/pipecat-relay.js";
 import { ProviderRegistry } from "../meeting/provider-registry.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
 import { PersonaStore } from "../personas/persona-store.js";
@@ -27,6 +28,7 @@ import { buildHealthReport } from "./health-report.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
 import { webhookRoutes } from "./routes/webhook.js";
+import { pipecatBridgeRoutes } from "./ws/pipecat-bridge.js";
 
 export const SHIPPED_PERSONAS_DIR = fileURLToPath(new URL("../../personas", import.meta.url));
 
@@ -54,6 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
   const rooms = new RoomHub();
+  const pipecatRelays = new Map<string, PipecatRelay>();
   let selfUrl = "";
   const local = new LocalMeetingProvider(() => selfUrl);
   const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
@@ -61,7 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     providers,
     personas: new StorePersonaResolver(personas, config.DEFAULT_PERSONA),
-    createEngine: createEngineFactory({ config, speech, logger }),
+    createEngine: createEngineFactory({ config, speech, logger, pipecatRelays }),
     serverApiKey: config.MEETING_BAAS_API_KEY,
     baseUrl: config.BASE_URL,
     tunnelUrl: options.tunnelUrl ?? (() => undefined),
@@ -78,7 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     bots,
     health: () => buildHealthReport(plan, providers.names, bots),
-    plugins: [personaRoutes(personas), metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms)],
+    plugins: [personaRoutes(personas), metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();

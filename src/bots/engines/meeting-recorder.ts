@@ -1,0 +1,110 @@
+/**
+ * @module bots/engines/meeting-recorder
+ * A listen-only bot: it never speaks, records the meeting's audio to a WAV file and writes what was
+ * said, with speaker names and times, to a transcript file beside it. Speech is found with the
+ * shared VAD so the recogniser only works while someone talks.
+ */
+import { mkdirSync } from "node:fs";
+import { appendFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createResampler, type Resampler } from "../../audio/resampler.js";
+import type { Logger } from "../../logger.js";
+import type { Speaker } from "../../pipeline/frames.js";
+import type { SttSession } from "../../services/stt/speech-to-text.js";
+import { VadAnalyzer } from "../../services/vad/vad-analyzer.js";
+import type { SpeechServices, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../bot-contracts.js";
+import { WavFileWriter } from "./wav-file-writer.js";
+
+export interface RecorderOptions extends VoicePipelineOptions {
+  speech: SpeechServices;
+  directory: string;
+  logger: Logger;
+}
+
+export class MeetingRecorder implements VoicePipeline {
+  readonly wavPath: string;
+  readonly transcriptPath: string;
+  private readonly wav: WavFileWriter;
+  private readonly vad: VadAnalyzer;
+  private session: SttSession | undefined;
+  private toRecogniser: Resampler | undefined;
+  private speaker: string | null = null;
+  private listening = false;
+  private readonly listeners: ((line: TranscriptLine) => void)[] = [];
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: RecorderOptions) {
+    mkdirSync(options.directory, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const base = join(options.directory, `${stamp}-${options.botId.slice(0, 8)}`);
+    this.wavPath = `${base}.wav`;
+    this.transcriptPath = `${base}.txt`;
+    this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate);
+    this.vad = new VadAnalyzer(options.speech.vadModel, options.speech.vadParams, (t) => {
+      this.listening = t.event === "speech-start";
+      if (!this.listening) this.session?.finalize();
+    });
+  }
+
+  async start(): Promise<void> {
+    this.toRecogniser = await createResampler(this.options.streamSampleRate, 16000);
+    try {
+      this.session = await this.options.speech.stt.open(
+        { sampleRate: 16000, language: this.options.persona.language },
+        {
+          onTranscript: (t) => {
+            if (!t.final) return;
+            this.record(t.text);
+          },
+          onError: (error) => this.options.logger.warn({ err: error.message }, "recorder speech-to-text failed"),
+        },
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: String(error) }, "recorder records audio only: speech-to-text unavailable");
+    }
+    this.options.logger.info({ wav: this.wavPath, transcript: this.transcriptPath }, "recording the meeting");
+  }
+
+  admitted(): void {}
+
+  pushAudio(pcm: Int16Array): void {
+    this.wav.write(pcm);
+    const audio = this.toRecogniser?.process(pcm);
+    if (!audio) return;
+    this.vad.push(audio);
+    // A little audio keeps flowing after the VAD stop so the recogniser hears the last word.
+    if (this.listening) this.session?.write(audio);
+  }
+
+  pushSpeakers(speakers: Speaker[]): void {
+    this.speaker = speakers.find((s) => s.isSpeaking)?.name ?? this.speaker;
+  }
+
+  isSpeaking(): boolean {
+    return false;
+  }
+
+  metrics(): TurnMetricsSnapshot {
+    return { turns: [], stages: {} };
+  }
+
+  onTranscript(listener: (line: TranscriptLine) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.session?.finalize();
+    await this.session?.close().catch(() => {});
+    await this.wav.close();
+    await this.writes;
+    this.toRecogniser?.destroy();
+  }
+
+  private record(text: string): void {
+    const at = this.wav.durationSeconds;
+    const stamp = `${String(Math.floor(at / 60)).padStart(2, "0")}:${String(Math.floor(at % 60)).padStart(2, "0")}`;
+    const line = `[${stamp}] ${this.speaker ?? "Someone"}: ${text}\n`;
+    this.writes = this.writes.then(() => appendFile(this.transcriptPath, line)).catch(() => {});
+    for (const l of this.listeners) l({ role: "heard", text, speaker: this.speaker, final: true });
+  }
+}

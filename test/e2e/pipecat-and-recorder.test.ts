@@ -1,0 +1,73 @@
+/**
+ * The two other kinds of bot: one whose voice comes from an external Pipecat pipeline over
+ * protobuf frames, and a listen-only recorder that writes the meeting to WAV and a transcript.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { rms } from "../../src/audio/pcm.js";
+import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
+import { decodePipecat, encodePipecatAudio } from "../../src/meeting/pipecat/pipecat-codec.js";
+import type { RunningServer } from "../../src/server/start.js";
+import { loadSpeech } from "../fixtures/load-fixture.js";
+import { json, startTestServer, waitFor } from "./helpers.js";
+
+const MEET = "https://teams.microsoft.com/l/meetup-join/abc";
+
+describe("Pipecat bridge and recorder bots", () => {
+  let baas: FakeMeetingBaas;
+  let server: RunningServer;
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "bots-data-"));
+    baas = new FakeMeetingBaas({ script: { participants: ["Alice"], connectDelayMs: 20 } });
+    server = await startTestServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", DATA_DIR: dataDir });
+  });
+  afterEach(async () => {
+    await server.close();
+    await baas.stop();
+  });
+
+  const launch = async (body: Record<string, unknown>) =>
+    ((await json(await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: MEET, ...body }) }))) as { bot_id: string }).bot_id;
+
+  it("relays meeting audio to a Pipecat pipeline and its voice back to the meeting", async () => {
+    const botId = await launch({ pipeline: "pipecat" });
+    await waitFor(() => baas.bot(botId).connected, 5000, "meeting stream");
+    const pipecat = new WebSocket(`${server.url.replace("http", "ws")}/pipecat/${botId}`);
+    const received: ReturnType<typeof decodePipecat>[] = [];
+    pipecat.on("message", (data: Buffer) => received.push(decodePipecat(new Uint8Array(data))));
+    await new Promise((resolve) => pipecat.on("open", resolve));
+    await waitFor(() => received.some((m) => m.kind === "audio"), 3000, "meeting audio as protobuf");
+    const audio = received.find((m) => m.kind === "audio");
+    expect(audio).toMatchObject({ kind: "audio", sampleRate: 16000, channels: 1 });
+    const tone = Int16Array.from({ length: 640 }, (_, i) => Math.round(9000 * Math.sin(i / 5)));
+    for (let i = 0; i < 10; i++) pipecat.send(encodePipecatAudio(tone, 16000));
+    await waitFor(() => baas.bot(botId).heard().length >= 6400, 3000, "the pipeline's voice in the meeting");
+    expect(rms(baas.bot(botId).heard())).toBeGreaterThan(0.1);
+    pipecat.send(Buffer.from([0xff, 0xff, 0xff]));
+    const stranger = new WebSocket(`${server.url.replace("http", "ws")}/pipecat/nobody`);
+    expect(await new Promise((resolve) => stranger.on("close", (code) => resolve(code)))).toBe(1008);
+    pipecat.close();
+  });
+
+  it("records the meeting to a WAV file and a transcript, and never speaks", async () => {
+    const botId = await launch({ recorder: true });
+    const meeting = baas.bot(botId);
+    await waitFor(() => meeting.connected, 5000, "meeting stream");
+    meeting.say(await loadSpeech("weather-question"));
+    await waitFor(() => {
+      const dir = join(dataDir, "recordings");
+      return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".txt"));
+    }, 10_000, "a transcript line");
+    await fetch(`${server.url}/bots/${botId}`, { method: "DELETE" });
+    const files = readdirSync(join(dataDir, "recordings"));
+    const wav = readFileSync(join(dataDir, "recordings", files.find((f) => f.endsWith(".wav")) ?? ""));
+    expect(wav.readUInt32LE(40) / 32000).toBeGreaterThan(2);
+    const transcript = readFileSync(join(dataDir, "recordings", files.find((f) => f.endsWith(".txt")) ?? ""), "utf8");
+    expect(transcript).toMatch(/^\[00:0\d\] Alice: .*weather/m);
+    expect(meeting.received).toHaveLength(0);
+  });
+});
