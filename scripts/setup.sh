@@ -36,4 +36,6 @@ fi
 # onnxruntime-node ships its CPU binary in the npm tarball; its install step would only try to
 # download GPU libraries, which this project never uses.
 export ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip
-if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# `npm install` follows package-lock.json; `npm ci` is avoided because it rejects this lock file over
+# node-llama-cpp's platform packages that do not exist for every platform.
+npm install --no-audit --no-fund

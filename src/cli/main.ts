@@ -6,11 +6,13 @@
  */
 import { Command } from "commander";
 import { VERSION } from "../server/version.js";
+import { joinCommand } from "./commands/join.js";
 import { serveCommand } from "./commands/serve.js";
 
 const program = new Command("speaking-bots")
   .description("AI speaking bots with personas for video meetings")
   .version(VERSION)
-  .addCommand(serveCommand());
+  .addCommand(serveCommand())
+  .addCommand(joinCommand());
 
 await program.parseAsync(process.argv);

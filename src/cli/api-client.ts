@@ -1,0 +1,60 @@
+/**
+ * @module cli/api-client
+ * The CLI's client for a Speaking Bots server's HTTP API.
+ */
+export interface PersonaSummary {
+  key: string;
+  name: string;
+  prompt_head: string;
+}
+
+export interface BotStatus {
+  bot_id: string;
+  bot_name: string;
+  status: "joining" | "in_call" | "leaving" | "ended" | "failed";
+  speaking: boolean;
+  persona: string;
+  last_error: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class SpeakingBotsClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string | undefined,
+  ) {}
+
+  personas(): Promise<PersonaSummary[]> {
+    return this.call<{ personas: PersonaSummary[] }>("GET", "/personas").then((r) => r.personas);
+  }
+
+  launch(body: Record<string, unknown>): Promise<string> {
+    return this.call<{ bot_id: string }>("POST", "/bots", body).then((r) => r.bot_id);
+  }
+
+  status(botId: string): Promise<BotStatus> {
+    return this.call<BotStatus>("GET", `/bots/${encodeURIComponent(botId)}`);
+  }
+
+  leave(botId: string): Promise<unknown> {
+    return this.call("DELETE", `/bots/${encodeURIComponent(botId)}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.apiKey) headers["x-meeting-baas-api-key"] = this.apiKey;
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!response.ok) throw new ApiError(response.status, String(json.message ?? `${response.status} ${response.statusText}`));
+    return json as T;
+  }
+}

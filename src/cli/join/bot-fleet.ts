@@ -1,0 +1,103 @@
+/**
+ * @module cli/join/bot-fleet
+ * The bots one `join` command runs in a meeting: launching them, polling their status, launching a
+ * replacement for one that failed (a bounded number of times), and making them all leave.
+ */
+import type { BotStatus, PersonaSummary, SpeakingBotsClient } from "../api-client.js";
+
+export interface FleetBot {
+  label: string;
+  persona: PersonaSummary | null;
+  botId: string | null;
+  status: BotStatus["status"] | "launching" | "gave up";
+  speaking: boolean;
+  restarts: number;
+  error: string | null;
+}
+
+export interface FleetOptions {
+  client: SpeakingBotsClient;
+  meetingUrl: string;
+  maxRestarts: number;
+  onChange(bots: readonly FleetBot[]): void;
+  log(line: string): void;
+}
+
+export class BotFleet {
+  readonly bots: FleetBot[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: FleetOptions) {}
+
+  async add(persona: PersonaSummary | null): Promise<void> {
+    const bot: FleetBot = { label: persona?.name ?? "Recorder", persona, botId: null, status: "launching", speaking: false, restarts: 0, error: null };
+    this.bots.push(bot);
+    await this.launch(bot);
+  }
+
+  /** Polls every bot's status until stopped. */
+  watch(intervalMs = 1000): void {
+    this.timer = setInterval(() => void this.refresh(), intervalMs);
+  }
+
+  async refresh(): Promise<void> {
+    await Promise.all(this.bots.map((bot) => this.refreshOne(bot)));
+    this.options.onChange(this.bots);
+  }
+
+  /** Asks every bot to leave and waits until each reports ended (or the time runs out). */
+  async leaveAll(timeoutMs: number): Promise<boolean> {
+    if (this.timer) clearInterval(this.timer);
+    const live = this.bots.filter((bot) => bot.botId && bot.status !== "ended" && bot.status !== "failed" && bot.status !== "gave up");
+    await Promise.all(live.map((bot) => this.options.client.leave(bot.botId as string).catch((error: Error) => this.options.log(`${bot.label}: leave failed: ${error.message}`))));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await this.refresh();
+      if (live.every((bot) => bot.status === "ended" || bot.status === "failed")) return true;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return false;
+  }
+
+  private async launch(bot: FleetBot): Promise<void> {
+    bot.status = "launching";
+    try {
+      const body: Record<string, unknown> = { meeting_url: this.options.meetingUrl };
+      if (bot.persona) body.personas = [bot.persona.key];
+      else Object.assign(body, { recorder: true, bot_name: "Recorder" });
+      bot.botId = await this.options.client.launch(body);
+      bot.status = "joining";
+      bot.error = null;
+      this.options.log(`${bot.label}: launched as ${bot.botId}${bot.persona ? ` — ${bot.persona.prompt_head}` : " (listen-only recorder)"}`);
+    } catch (error) {
+      bot.status = "failed";
+      bot.error = (error as Error).message;
+      this.options.log(`${bot.label}: could not launch: ${bot.error}`);
+    }
+    this.options.onChange(this.bots);
+  }
+
+  private async refreshOne(bot: FleetBot): Promise<void> {
+    if (!bot.botId || bot.status === "gave up") return;
+    try {
+      const status = await this.options.client.status(bot.botId);
+      bot.status = status.status;
+      bot.speaking = status.speaking;
+      bot.error = status.last_error;
+    } catch (error) {
+      bot.error = (error as Error).message;
+    }
+    if (bot.status === "failed" && this.timer) await this.restart(bot);
+  }
+
+  private async restart(bot: FleetBot): Promise<void> {
+    if (bot.restarts >= this.options.maxRestarts) {
+      bot.status = "gave up";
+      this.options.log(`${bot.label}: failed ${bot.restarts + 1} times (${bot.error ?? "no reason"}); giving up`);
+      return;
+    }
+    bot.restarts += 1;
+    this.options.log(`${bot.label}: failed (${bot.error ?? "no reason"}); relaunching, attempt ${bot.restarts} of ${this.options.maxRestarts}`);
+    await this.launch(bot);
+  }
+}
