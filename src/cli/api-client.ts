@@ -52,7 +52,13 @@ export class SpeakingBotsClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.apiKey) headers["x-meeting-baas-api-key"] = this.apiKey;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+    } catch (error) {
+      const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new ApiError(0, `Cannot reach the Speaking Bots server at ${this.baseUrl} (${reason}). Start it with \`npm start\` or pass --server.`);
+    }
     const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) throw new ApiError(response.status, String(json.message ?? `${response.status} ${response.statusText}`));
     return json as T;

@@ -15,4 +15,10 @@ const program = new Command("speaking-bots")
   .addCommand(serveCommand())
   .addCommand(joinCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Configuration and start-up problems are the user's to fix: say what is wrong, without a stack.
+  process.stderr.write(`speaking-bots: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}

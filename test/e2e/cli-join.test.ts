@@ -1,0 +1,59 @@
+/**
+ * The `join` command driven as a person would: two bots into a built-in room, Enter adds a third,
+ * Ctrl+C (SIGINT) makes all three leave and the command exits 0. Also the checks made before launch.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../src/server/start.js";
+import { startTestServer, waitFor } from "./helpers.js";
+
+function runCli(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; exit: Promise<number | null> } {
+  // The test runner sets BASE_URL ("/") for its own use; a user's shell would not.
+  const { BASE_URL: _runnerBase, ...env } = process.env;
+  const child = spawn(process.execPath, ["bin/speaking-bots.js", ...args], { env: { ...env, LOG_LEVEL: "warn" } });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+describe("speaking-bots join", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it("launches bots, adds one on Enter, and makes all leave on Ctrl+C", async () => {
+    const cli = runCli(["join", "-c", "2", "--meeting-url", `${server.url}/meet/cli-room`, "--personas", "interviewer"]);
+    await waitFor(() => (cli.output().match(/launched as/g) ?? []).length === 2, 20_000, "two launches");
+    expect(cli.output()).toMatch(/Interviewer: launched as/);
+    await waitFor(() => server.bots.list().filter((b) => b.status === "in_call").length === 2, 15_000, "two bots in the call");
+    cli.child.stdin.write("\n");
+    await waitFor(() => (cli.output().match(/launched as/g) ?? []).length === 3, 20_000, "the third launch");
+    await waitFor(() => server.bots.list().filter((b) => b.status === "in_call").length === 3, 15_000, "three bots in the call");
+    cli.child.kill("SIGINT");
+    expect(await cli.exit).toBe(0);
+    expect(cli.output()).toMatch(/All bots left the meeting/);
+    expect(server.bots.list().map((b) => b.status)).toEqual(["ended", "ended", "ended"]);
+  }, 90_000);
+
+  it("refuses unknown personas, bad URLs and a taken port before launching anything", async () => {
+    const unknown = runCli(["join", "--meeting-url", `${server.url}/meet/x`, "--personas", "astronaut"]);
+    expect(await unknown.exit).toBe(2);
+    expect(unknown.output()).toMatch(/Unknown persona: astronaut\. Valid personas: .*interviewer/);
+    const bad = runCli(["join", "--meeting-url", "http://meet.google.com/abc"]);
+    expect(await bad.exit).toBe(2);
+    expect(bad.output()).toMatch(/must use https/);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const taken = runCli(["join", "--meeting-url", "local:x", "-s", String(port)]);
+    expect(await taken.exit).toBe(2);
+    expect(taken.output()).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already taken`));
+    blocker.close();
+    expect(server.bots.list().filter((b) => b.settings.meetingUrl.endsWith("/meet/x"))).toHaveLength(0);
+  }, 60_000);
+});
