@@ -7,13 +7,21 @@
 import { Command } from "commander";
 import { VERSION } from "../server/version.js";
 import { joinCommand } from "./commands/join.js";
+import { personasCommand } from "./commands/personas.js";
 import { serveCommand } from "./commands/serve.js";
 
 const program = new Command("speaking-bots")
   .description("AI speaking bots with personas for video meetings")
   .version(VERSION)
   .addCommand(serveCommand())
-  .addCommand(joinCommand());
+  .addCommand(joinCommand())
+  .addCommand(personasCommand());
+
+// Output piped into `head` and the like may close early; that is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -49,7 +49,8 @@ export class PersonaStore {
   private readonly personas = new Map<string, Persona>();
   readonly problems: LoadProblem[] = [];
 
-  /** `directories` in priority order; the last one is where new personas are written. */
+  /** `directories` in load order: a persona in a later one replaces one of the same key in an earlier
+   * one, and the last is where new or changed personas are written. */
   constructor(private readonly directories: string[]) {}
 
   async load(): Promise<this> {
@@ -63,7 +64,7 @@ export class PersonaStore {
         continue;
       }
       for (const key of entries.sort()) {
-        if (!KEY_PATTERN.test(key) || this.personas.has(key)) continue;
+        if (!KEY_PATTERN.test(key)) continue;
         try {
           this.personas.set(key, await loadPersonaFolder(directory, key));
         } catch (error) {

@@ -4,6 +4,7 @@
  * the bot manager and the HTTP app — and starts listening. `close()` makes every bot leave its
  * meeting before the server stops.
  */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
@@ -32,6 +33,11 @@ import { pipecatBridgeRoutes } from "./ws/pipecat-bridge.js";
 
 export const SHIPPED_PERSONAS_DIR = fileURLToPath(new URL("../../personas", import.meta.url));
 
+/** Shipped personas first; new ones are written to PERSONAS_DIR, or DATA_DIR/personas. */
+export function personaDirectories(config: Config): string[] {
+  return [SHIPPED_PERSONAS_DIR, config.PERSONAS_DIR ?? join(config.DATA_DIR, "personas")];
+}
+
 export interface StartOptions {
   logger?: Logger;
   /** The public URL of a tunnel, once one is open. */
@@ -49,7 +55,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const personas = await new PersonaStore([SHIPPED_PERSONAS_DIR, ...(config.PERSONAS_DIR ? [config.PERSONAS_DIR] : [])]).load();
+  const personas = await new PersonaStore(personaDirectories(config)).load();
   for (const problem of personas.problems) logger.warn(problem, "persona skipped");
   const plan = planProviders(config);
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
@@ -81,7 +87,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     bots,
     health: () => buildHealthReport(plan, providers.names, bots),
-    plugins: [personaRoutes(personas), metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
+    plugins: [
+      personaRoutes({
+        store: personas,
+        llm: speech.llm,
+        images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
+      }),
+      metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();

@@ -9,7 +9,7 @@ import { ALL_TOOLS } from "../tools/registry.js";
 import type { LanguageModel } from "./llm/language-model.js";
 import { OpenAiLanguageModel } from "./llm/openai-language-model.js";
 import { UnavailableLanguageModel } from "./llm/unavailable-language-model.js";
-import type { ProviderPlan } from "./select-providers.js";
+import { type ProviderPlan, planProviders } from "./select-providers.js";
 import { PocketSphinxSpeechToText } from "./stt/local/pocketsphinx-stt.js";
 import type { SpeechToText, SttSession } from "./stt/speech-to-text.js";
 import { FliteTextToSpeech } from "./tts/local/flite-tts.js";
@@ -51,6 +51,11 @@ function createTts(plan: ProviderPlan, config: Config): TextToSpeech {
   if (plan.tts.name === "flite") return new FliteTextToSpeech({ defaultVoice: config.LOCAL_TTS_VOICE as FliteVoice });
   if (plan.tts.name === "none") return new MuteTextToSpeech();
   return createCloudTts(plan.tts.name, config);
+}
+
+/** Just the language model of the configured plan (for CLI tools that need no audio). */
+export function createSpeechServicesLlm(config: Config): LanguageModel {
+  return createLlm(planProviders(config), config);
 }
 
 export async function createSpeechServices(plan: ProviderPlan, config: Config): Promise<SpeechServices> {

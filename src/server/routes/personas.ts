@@ -5,8 +5,13 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createPersonaFromDescription } from "../../personas/create-persona.js";
 import type { Persona } from "../../personas/persona.js";
+import { type ImageOptions, PERSONA_IMAGE_ROUTE, generatePersonaImage } from "../../personas/persona-images.js";
 import type { PersonaStore } from "../../personas/persona-store.js";
+import type { LanguageModel } from "../../services/llm/language-model.js";
 import { errorResponses } from "../schemas.js";
 
 const summarySchema = z.object({
@@ -39,8 +44,57 @@ function summary(persona: Persona): z.infer<typeof summarySchema> {
   };
 }
 
-export function personaRoutes(store: PersonaStore): FastifyPluginAsyncZod {
+const imageRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().min(1).max(2000),
+    gender: z.enum(["male", "female", "non-binary"]).optional(),
+    characteristics: z.array(z.string().max(200)).max(20).optional(),
+  })
+  .strict();
+
+export interface PersonaRouteDeps {
+  store: PersonaStore;
+  llm: LanguageModel;
+  images: ImageOptions;
+}
+
+export function personaRoutes({ store, llm, images }: PersonaRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    app.post(
+      "/personas",
+      {
+        schema: {
+          tags: ["personas"],
+          summary: "Create a persona from a free-text description (needs an LLM)",
+          body: z.object({ description: z.string().trim().min(10).max(4000) }).strict(),
+          response: { 201: summarySchema, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const persona = await createPersonaFromDescription(llm, request.body.description);
+        await store.save(persona);
+        return reply.status(201).send(summary(persona));
+      },
+    );
+    app.post(
+      "/personas/generate-image",
+      {
+        schema: {
+          tags: ["personas"],
+          summary: "Make an avatar for a persona (Replicate when configured, else drawn offline)",
+          body: imageRequestSchema,
+          response: { 201: z.object({ name: z.string(), image_url: z.string(), generated_at: z.string() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await generatePersonaImage(request.body, images)),
+    );
+    app.get<{ Params: { file: string } }>(`${PERSONA_IMAGE_ROUTE}/:file`, { schema: { hide: true } }, async (request, reply) => {
+      if (!/^[a-z0-9-]+\.svg$/.test(request.params.file)) return reply.status(404).send({ code: "ROUTE_NOT_FOUND", message: "No such image" });
+      const svg = await readFile(join(images.directory, request.params.file)).catch(() => undefined);
+      if (!svg) return reply.status(404).send({ code: "ROUTE_NOT_FOUND", message: "No such image" });
+      return reply.type("image/svg+xml").send(svg);
+    });
     app.get(
       "/personas",
       { schema: { tags: ["personas"], summary: "List the personas", response: { 200: z.object({ personas: z.array(summarySchema) }) } } },
