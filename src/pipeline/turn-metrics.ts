@@ -50,7 +50,7 @@ export class TurnMetrics {
     this.listeners.push(listener);
   }
 
-  snapshot(lastTurns = 10): TurnMetricsSnapshot {
+  snapshot(lastTurns = KEPT_TURNS): TurnMetricsSnapshot {
     const stages: TurnMetricsSnapshot["stages"] = {};
     for (const stage of TURN_STAGES) {
       const values = this.turns.map((t) => t.marks[stage]).filter((v): v is number => v !== undefined);

@@ -19,6 +19,8 @@ export interface FakeBotScript {
 
 export class FakeMeetingBot {
   readonly received: Int16Array[] = [];
+  /** `performance.now()` at each received chunk, to find gaps in the bot's voice. */
+  readonly arrivals: number[] = [];
   readonly violations: string[] = [];
   firstAudioReceivedAt: number | undefined;
   private stream: ProviderStream | undefined;
@@ -72,6 +74,7 @@ export class FakeMeetingBot {
     this.stream = stream;
     stream.on("audio", (pcm) => {
       this.firstAudioReceivedAt ??= performance.now();
+      this.arrivals.push(performance.now());
       this.received.push(pcm);
     });
     stream.on("protocol-violation", (text) => this.violations.push(text));

@@ -43,7 +43,7 @@ export class FakeMeetingBaas {
   private readonly server: Server;
   private readonly apiKeys: Set<string>;
 
-  constructor(private readonly options: FakeMeetingBaasOptions = {}) {
+  constructor(readonly options: FakeMeetingBaasOptions = {}) {
     this.apiKeys = new Set(options.apiKeys ?? ["test-key"]);
     this.server = createServer((req, res) => void this.handle(req, res));
   }

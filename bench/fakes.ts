@@ -1,0 +1,41 @@
+/**
+ * @module bench/fakes
+ * The provider servers the benchmarks talk to, each answering after a fixed, known delay, so what
+ * remains of a turn's latency is the pipeline's own overhead.
+ */
+import { FakeMeetingBaas } from "../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
+import { FakeOpenAiServer } from "../src/services/llm/testing/fake-openai-server.js";
+import { FakeDeepgramServer } from "../src/services/stt/testing/fake-deepgram-server.js";
+import { FakeCartesiaServer } from "../src/services/tts/testing/fake-cartesia-server.js";
+
+export const INJECTED = { sttFinalMs: 150, llmFirstTokenMs: 200, ttsFirstAudioMs: 80 } as const;
+
+export interface BenchFakes {
+  baas: FakeMeetingBaas;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startFakes(): Promise<BenchFakes> {
+  const baas = new FakeMeetingBaas({ apiKeys: ["bench-key"], script: { participants: ["Alice"], connectDelayMs: 10 } });
+  const deepgram = new FakeDeepgramServer({ apiKey: "bench-dg", transcripts: ["What is the weather like in Paris today?"], finalDelayMs: INJECTED.sttFinalMs });
+  const llm = new FakeOpenAiServer({ replies: [{ text: "Okay, sunny." }], firstTokenDelayMs: INJECTED.llmFirstTokenMs });
+  const cartesia = new FakeCartesiaServer({ apiKey: "bench-ca", firstChunkDelayMs: INJECTED.ttsFirstAudioMs, msPerCharacter: 50 });
+  const env = {
+    MEETING_BAAS_API_URL: await baas.start(),
+    MEETING_BAAS_API_KEY: "bench-key",
+    DEEPGRAM_API_KEY: "bench-dg",
+    DEEPGRAM_API_URL: await deepgram.start(),
+    LLM_BASE_URL: await llm.start(),
+    LLM_MODEL: "bench",
+    CARTESIA_API_KEY: "bench-ca",
+    CARTESIA_API_URL: await cartesia.start(),
+  };
+  return {
+    baas,
+    env,
+    async stop() {
+      await Promise.all([baas.stop(), deepgram.stop(), llm.stop(), cartesia.stop()]);
+    },
+  };
+}

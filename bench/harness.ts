@@ -1,0 +1,39 @@
+/**
+ * @module bench/harness
+ * Shared benchmark plumbing: a server configured for measuring, statistics, and waiting.
+ */
+import { loadConfig } from "../src/config.js";
+import { silentLogger } from "../src/logger.js";
+import { type RunningServer, startServer } from "../src/server/start.js";
+import { percentile } from "../src/util/percentile.js";
+
+export async function benchServer(env: Record<string, string>): Promise<RunningServer> {
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000", VAD_MIN_SILENCE_MS: "300", ...env });
+  return startServer(config, { logger: silentLogger });
+}
+
+export interface Stats {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  mean: number | null;
+}
+
+export function stats(values: number[], digits = 1): Stats {
+  const scale = 10 ** digits;
+  const round = (v: number | null) => (v === null ? null : Math.round(v * scale) / scale);
+  const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  return { count: values.length, p50: round(percentile(values, 0.5)), p95: round(percentile(values, 0.95)), p99: round(percentile(values, 0.99)), mean: round(mean) };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(25);
+  }
+  return false;
+}

@@ -1,0 +1,87 @@
+/**
+ * @module bench/scale
+ * How many bots one process carries in real time: for each N, a simulated provider in another
+ * process streams real-time audio to N bots, each answering a question every few seconds. Reported
+ * per N: CPU, memory in total and per bot, event-loop delay, late output frames (gaps in the bots'
+ * voices) and turn overhead.
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { INJECTED } from "./fakes.js";
+import { benchServer, sleep, stats } from "./harness.js";
+
+export interface ScaleStep {
+  bots: number;
+  cpuPercent: number;
+  rssMb: number;
+  rssPerBotMb: number;
+  eventLoopP99Ms: number;
+  frames: number;
+  lateFrames: number;
+  replies: number;
+  overheadP95Ms: number | null;
+  realTime: boolean;
+}
+
+function startSimulator(durationMs: number): Promise<{ env: Record<string, string>; report: Promise<Record<string, number>> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/provider-sim.ts", String(durationMs), "5000"], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  let resolveReport: (r: Record<string, number>) => void = () => {};
+  const report = new Promise<Record<string, number>>((resolve) => (resolveReport = resolve));
+  return new Promise((resolve) => {
+    lines.on("line", (line) => {
+      const message = JSON.parse(line) as { env?: Record<string, string>; report?: Record<string, number> };
+      if (message.env) resolve({ env: message.env, report });
+      if (message.report) resolveReport(message.report);
+    });
+  });
+}
+
+export async function measureScale(bots: number, durationMs: number): Promise<ScaleStep> {
+  const simulator = await startSimulator(durationMs + 8000);
+  const server = await benchServer(simulator.env);
+  global.gc?.();
+  await sleep(200);
+  const rssBefore = process.memoryUsage().rss;
+  for (let i = 0; i < bots; i += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, bots - i) }, () =>
+        fetch(`${server.url}/bots`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ meeting_url: "https://meet.google.com/bench-scale", personas: ["interviewer"], entry_message: "Hi." }),
+        }),
+      ),
+    );
+  }
+  await sleep(3000);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  await sleep(durationMs);
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = performance.now() - wallStart;
+  loop.disable();
+  const rss = process.memoryUsage().rss;
+  const injected = INJECTED.sttFinalMs + INJECTED.llmFirstTokenMs + INJECTED.ttsFirstAudioMs;
+  const overheads = server.bots.list().flatMap((b) => b.info().metrics.turns.map((t) => (typeof t.first_audio_out === "number" ? t.first_audio_out - injected : null)).filter((v): v is number => v !== null));
+  const report = await simulator.report;
+  await server.close();
+  const overheadP95 = stats(overheads).p95;
+  const step: ScaleStep = {
+    bots,
+    cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wall) * 1000) / 10,
+    rssMb: Math.round(rss / 1e6),
+    rssPerBotMb: Math.round(((rss - rssBefore) / 1e6 / bots) * 100) / 100,
+    eventLoopP99Ms: Math.round((loop.percentile(99) / 1e6) * 10) / 10,
+    frames: report.frames ?? 0,
+    lateFrames: report.lateFrames ?? 0,
+    replies: report.replies ?? 0,
+    overheadP95Ms: overheadP95,
+    realTime: false,
+  };
+  step.realTime = step.lateFrames === 0 && step.replies > 0 && overheadP95 !== null && overheadP95 < 20;
+  return step;
+}
