@@ -11,7 +11,7 @@ import { pocketSphinxMissing } from "./stt/local/pocketsphinx-library.js";
 import { fliteMissing } from "./tts/local/flite-library.js";
 
 export type SttName = "deepgram" | "gladia" | "pocketsphinx" | "none";
-export type LlmName = "openai-compatible" | "none";
+export type LlmName = "openai-compatible" | "local-gguf" | "none";
 export type TtsName = "cartesia" | "flite" | "none";
 
 export interface ProviderPlan {
@@ -40,10 +40,17 @@ function chooseLlm(config: Config): ProviderPlan["llm"] {
     const why = config.LLM_BASE_URL ? `LLM_BASE_URL=${config.LLM_BASE_URL}` : "OPENAI_API_KEY is set";
     return { name: "openai-compatible", reason: `${why}, model ${config.LLM_MODEL}`, missing: remote ? [] : ["LLM_BASE_URL or OPENAI_API_KEY"] };
   }
+  if (want === "local" || (want === "auto" && config.LLM_MODEL_PATH)) {
+    return {
+      name: "local-gguf",
+      reason: `LLM_MODEL_PATH=${config.LLM_MODEL_PATH ?? "(unset)"}: a GGUF model run in-process`,
+      missing: config.LLM_MODEL_PATH ? [] : ["LLM_MODEL_PATH"],
+    };
+  }
   return {
     name: "none",
     reason: "no LLM configured: bots say which setting is missing",
-    missing: ["LLM_BASE_URL (an OpenAI-compatible server such as Ollama or llama.cpp) or OPENAI_API_KEY"],
+    missing: ["LLM_BASE_URL (an OpenAI-compatible server such as Ollama or llama.cpp), OPENAI_API_KEY, or LLM_MODEL_PATH (a GGUF file)"],
   };
 }
 

@@ -1,0 +1,97 @@
+/**
+ * @module services/llm/local-gguf-language-model
+ * A GGUF chat model run in this process with node-llama-cpp (prebuilt CPU binary, no download),
+ * for LLM_MODEL_PATH. The model and one context are loaded once and shared; bots take turns on it,
+ * one answer at a time. Replies are plain text: tools are offered only through OpenAI-compatible
+ * servers, where function calling is reliable.
+ */
+import { existsSync } from "node:fs";
+import { ProviderError, errorMessage } from "../../errors.js";
+import type { ChatMessage, LanguageModel, LlmEvent, LlmRequest } from "./language-model.js";
+
+type NodeLlamaCpp = typeof import("node-llama-cpp");
+type ChatHistoryItem = import("node-llama-cpp").ChatHistoryItem;
+
+interface Loaded {
+  lib: NodeLlamaCpp;
+  context: import("node-llama-cpp").LlamaContext;
+}
+
+function toHistory(messages: readonly ChatMessage[]): { history: ChatHistoryItem[]; prompt: string } {
+  const history: ChatHistoryItem[] = [];
+  for (const m of messages) {
+    if (m.role === "system") history.push({ type: "system", text: m.content });
+    else if (m.role === "user") history.push({ type: "user", text: m.content });
+    else if (m.role === "assistant" && m.content) history.push({ type: "model", response: [m.content] });
+    else if (m.role === "tool") history.push({ type: "user", text: `(tool result) ${m.content}` });
+  }
+  const last = history.at(-1);
+  if (last?.type === "user") {
+    history.pop();
+    return { history, prompt: last.text };
+  }
+  return { history, prompt: "" };
+}
+
+export class LocalGgufLanguageModel implements LanguageModel {
+  readonly name = "local-gguf";
+  readonly model: string;
+  private loading: Promise<Loaded> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly modelPath: string) {
+    this.model = modelPath.split("/").at(-1) ?? modelPath;
+  }
+
+  async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
+    const chunks: string[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    const turn = this.queue.then(() => this.answer(request, (text) => {
+      chunks.push(text);
+      wake?.();
+    }));
+    this.queue = turn.catch(() => {});
+    turn.then(
+      () => (finished = true),
+      (error: unknown) => (failure = error),
+    ).finally(() => wake?.());
+    while (true) {
+      const next = chunks.shift();
+      if (next !== undefined) {
+        yield { type: "text", text: next };
+        continue;
+      }
+      if (failure !== undefined) throw failure instanceof ProviderError ? failure : new ProviderError("local-gguf", errorMessage(failure), { retryable: false });
+      if (finished || request.signal.aborted) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    yield { type: "done", finishReason: request.signal.aborted ? "aborted" : "stop" };
+  }
+
+  private load(): Promise<Loaded> {
+    this.loading ??= (async () => {
+      if (!existsSync(this.modelPath)) throw new ProviderError("local-gguf", `LLM_MODEL_PATH points to ${this.modelPath}, which does not exist`, { retryable: false });
+      const lib = await import("node-llama-cpp");
+      const llama = await lib.getLlama({ gpu: false, build: "never" });
+      const model = await llama.loadModel({ modelPath: this.modelPath });
+      return { lib, context: await model.createContext({ contextSize: 4096 }) };
+    })();
+    this.loading.catch(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async answer(request: LlmRequest, onText: (text: string) => void): Promise<void> {
+    const { lib, context } = await this.load();
+    const sequence = context.getSequence();
+    try {
+      const session = new lib.LlamaChatSession({ contextSequence: sequence });
+      const { history, prompt } = toHistory(request.messages);
+      session.setChatHistory(history);
+      await session.prompt(prompt, { onTextChunk: onText, signal: request.signal, stopOnAbortSignal: true, maxTokens: 256 });
+    } finally {
+      sequence.dispose();
+    }
+  }
+}
