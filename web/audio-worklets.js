@@ -15,7 +15,7 @@ class MicCapture extends AudioWorkletProcessor {
   }
 
   process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
+    const channel = inputs[0]?.[0];
     if (!channel) return true;
     for (let i = 0; i < channel.length; i++) {
       const s = this.muted ? 0 : Math.max(-1, Math.min(1, channel[i]));

@@ -23,7 +23,7 @@ async function api(path, options = {}) {
 async function loadHealth() {
   try {
     const health = await api("/health");
-    if (health.warnings && health.warnings.length) {
+    if (health.warnings?.length) {
       $("banner").textContent = health.warnings.join(" · ");
       $("banner").hidden = false;
     }
@@ -179,10 +179,10 @@ $("mute").addEventListener("click", () => {
 
 $("leave").addEventListener("click", () => {
   state.socket?.close(1000);
-  state.mic?.getTracks().forEach((track) => track.stop());
-  state.context?.close();
+  for (const track of state.mic?.getTracks() ?? []) track.stop();
+  void state.context?.close();
 });
 
 $("name").value = localStorage.getItem("speaking-bots-name") || "";
 $("name").addEventListener("change", () => localStorage.setItem("speaking-bots-name", $("name").value.trim()));
-loadHealth();
+void loadHealth();

@@ -60,7 +60,7 @@ export abstract class FrameProcessor {
 
   /** Resolves once every queued frame has been processed. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    for (let pending = this.draining; pending; pending = this.draining) await pending;
   }
 
   /**

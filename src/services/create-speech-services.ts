@@ -31,8 +31,9 @@ class DeafSpeechToText implements SpeechToText {
 /** A synthesiser that makes no sound, used only when no engine at all is available. */
 class MuteTextToSpeech implements TextToSpeech {
   readonly name = "none";
-  // biome-ignore lint/correctness/useYield: it has nothing to say
-  async *synthesize(): AsyncIterable<Int16Array> {}
+  synthesize(): AsyncIterable<Int16Array> {
+    return { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) };
+  }
 }
 
 function createStt(plan: ProviderPlan, config: Config): SpeechToText {

@@ -116,7 +116,8 @@ describe("a bot in a MeetingBaas meeting", () => {
 
     const { bot_id: botId } = (await json(await post({ meeting_url: MEET, entry_message: "Hi." }))) as { bot_id: string };
     await waitFor(() => baas.bot(botId).connected, 5000, "stream");
-    const clientId = String((baas.requests[0]?.body as { streaming: { input: string } }).streaming.input).split("/").pop();
+    const body = baas.requests[0]?.body as { streaming: { input: string } } | undefined;
+    const clientId = String(body?.streaming.input).split("/").pop();
     const rogue = new WebSocket(`${server.url.replace("http", "ws")}/ws/${clientId}`);
     await new Promise((resolve) => rogue.on("open", resolve));
     rogue.send(Buffer.alloc(3), { binary: true });

@@ -79,7 +79,7 @@ describe("the built-in meeting room", () => {
     await waitFor(() => {
       const rosters = ada.events.filter((e) => e.type === "participants");
       const last = rosters.at(-1)?.participants as { kind: string }[] | undefined;
-      return last && last.every((p) => p.kind !== "bot");
+      return last?.every((p) => p.kind !== "bot");
     }, 5000, "bot to leave the roster");
     ada.socket.close();
   });

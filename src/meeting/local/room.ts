@@ -105,7 +105,7 @@ export class Room {
       const out = new Int16Array(ROOM_FRAME_SAMPLES);
       for (let i = 0; i < ROOM_FRAME_SAMPLES; i++) {
         const v = (total[i] ?? 0) - (own[i] ?? 0);
-        out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        out[i] = Math.min(32767, Math.max(-32768, v));
       }
       p.sink.audio(out);
     }

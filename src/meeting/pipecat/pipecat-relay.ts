@@ -75,7 +75,10 @@ export class PipecatRelay implements VoicePipeline {
   private async fromPipecat(bytes: Uint8Array): Promise<void> {
     const message = decodePipecat(bytes);
     if (message.kind === "audio") {
-      if (message.channels !== 1) return void (this.invalidFrames += 1);
+      if (message.channels !== 1) {
+        this.invalidFrames += 1;
+        return;
+      }
       if (this.resampler?.inputRate !== message.sampleRate) {
         this.resampler?.destroy();
         this.resampler = await createResampler(message.sampleRate, this.options.streamSampleRate);

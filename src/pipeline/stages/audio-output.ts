@@ -39,7 +39,7 @@ export class AudioOutputStage extends FrameProcessor {
   lastFrameSentAt: number | undefined;
 
   constructor(
-    private readonly outputRate: number,
+    outputRate: number,
     private readonly sendAudio: (pcm: Int16Array) => void,
     private readonly metrics: TurnMetrics,
   ) {

@@ -25,7 +25,6 @@ export class FakeMeetingBot {
   firstAudioReceivedAt: number | undefined;
   private stream: ProviderStream | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly queue: Int16Array[] = [];
   private queued = new Int16Array(0);
   private readonly chunkSamples: number;
   connected = false;

@@ -74,7 +74,7 @@ export class FakeMeetingBaas {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<ServerResponse> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
@@ -90,10 +90,10 @@ export class FakeMeetingBaas {
     if (!apiKey || !this.apiKeys.has(apiKey)) {
       return send(res, 401, { success: false, error: "Unauthorized", code: "FST_ERR_FORBIDDEN", statusCode: 401, message: "Invalid or missing API key" });
     }
-    this.route(req.method ?? "GET", path, body, res);
+    return this.route(req.method ?? "GET", path, body, res);
   }
 
-  private route(method: string, path: string, body: unknown, res: ServerResponse): void {
+  private route(method: string, path: string, body: unknown, res: ServerResponse): ServerResponse {
     const leaveV2 = path.match(/^\/v2\/bots\/([^/]+)\/leave$/);
     const statusV2 = path.match(/^\/v2\/bots\/([^/]+)\/status$/);
     const deleteV1 = path.match(/^\/bots\/([^/]+)$/);
@@ -102,10 +102,10 @@ export class FakeMeetingBaas {
     if (method === "DELETE" && deleteV1) return this.leave(decodeURIComponent(deleteV1[1] ?? ""), res, "v1");
     if (method === "POST" && leaveV2) return this.leave(decodeURIComponent(leaveV2[1] ?? ""), res, "v2");
     if (method === "GET" && statusV2) return this.status(decodeURIComponent(statusV2[1] ?? ""), res);
-    send(res, 404, { success: false, error: "Not Found", code: "FST_ERR_NOT_FOUND", statusCode: 404, message: `Route ${method}:${path} not found` });
+    return send(res, 404, { success: false, error: "Not Found", code: "FST_ERR_NOT_FOUND", statusCode: 404, message: `Route ${method}:${path} not found` });
   }
 
-  private createV1(body: unknown, res: ServerResponse): void {
+  private createV1(body: unknown, res: ServerResponse): ServerResponse {
     const b = (body ?? {}) as Record<string, unknown>;
     const unknown = Object.keys(b).filter((key) => !V1_FIELDS.has(key));
     if (typeof b.meeting_url !== "string" || typeof b.bot_name !== "string" || unknown.length) {
@@ -119,10 +119,10 @@ export class FakeMeetingBaas {
     if (clash) return send(res, 409, { error: "A bot was already sent to this meeting recently; set a different deduplication_key" });
     const streaming = (b.streaming ?? {}) as { output?: string; audio_frequency?: string };
     const id = this.spawn(b.meeting_url, dedupKey, streaming.output, streaming.audio_frequency === "24khz" ? 24000 : 16000);
-    send(res, 200, { bot_id: id });
+    return send(res, 200, { bot_id: id });
   }
 
-  private createV2(body: unknown, res: ServerResponse): void {
+  private createV2(body: unknown, res: ServerResponse): ServerResponse {
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b.meeting_url !== "string" || typeof b.bot_name !== "string") {
       return send(res, 400, { success: false, error: "Bad Request", code: "FST_ERR_VALIDATION", statusCode: 400, message: "body must have meeting_url and bot_name" });
@@ -132,7 +132,7 @@ export class FakeMeetingBaas {
     }
     const config = (b.streaming_config ?? {}) as { output_url?: string; audio_frequency?: number };
     const id = this.spawn(b.meeting_url, undefined, b.streaming_enabled ? config.output_url : undefined, config.audio_frequency === 24000 ? 24000 : 16000);
-    send(res, 201, { success: true, data: { bot_id: id } });
+    return send(res, 201, { success: true, data: { bot_id: id } });
   }
 
   private spawn(meetingUrl: string, dedupKey: string | undefined, streamUrl: string | undefined, sampleRate: number): string {
@@ -144,7 +144,7 @@ export class FakeMeetingBaas {
     return id;
   }
 
-  private leave(id: string, res: ServerResponse, version: "v1" | "v2"): void {
+  private leave(id: string, res: ServerResponse, version: "v1" | "v2"): ServerResponse {
     const record = this.bots.get(id);
     if (!record) {
       return send(res, 404, { success: false, error: "Not Found", code: "FST_ERR_BOT_NOT_FOUND_BY_ID", statusCode: 404, message: `Bot ${id} not found` });
@@ -157,18 +157,18 @@ export class FakeMeetingBaas {
     }
     record.status = "completed";
     record.bot.leave();
-    if (version === "v1") send(res, 200, { ok: true });
-    else send(res, 200, { success: true, data: { message: "Bot leave request sent successfully." } });
+    if (version === "v1") return send(res, 200, { ok: true });
+    return send(res, 200, { success: true, data: { message: "Bot leave request sent successfully." } });
   }
 
-  private status(id: string, res: ServerResponse): void {
+  private status(id: string, res: ServerResponse): ServerResponse {
     const record = this.bots.get(id);
     if (!record) return send(res, 404, { success: false, error: "Not Found", code: "FST_ERR_BOT_NOT_FOUND_BY_ID", statusCode: 404, message: `Bot ${id} not found` });
-    send(res, 200, { success: true, data: { bot_id: id, status: record.status, transcription_status: "not-applicable", updated_at: new Date().toISOString() } });
+    return send(res, 200, { success: true, data: { bot_id: id, status: record.status, transcription_status: "not-applicable", updated_at: new Date().toISOString() } });
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): ServerResponse {
   res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  return res.end(JSON.stringify(body));
 }
