@@ -32,12 +32,12 @@ async function main(): Promise<void> {
   line(`   VAD stop → first audio out ms  p50 ${fmt(overhead.firstAudioOutMs.p50)}  p95 ${fmt(overhead.firstAudioOutMs.p95)}`);
 
   line("\n2. Scale: bots fed real-time 16 kHz audio by a provider in another process");
-  line("   bots  cpu%   rss MB  MB/bot  loop p99 ms  frames  late  overhead p95 ms  real time");
+  line("   bots  cpu%   rss MB  MB/bot  loop p99 ms  frames  late (heard)  overhead p95 ms  real time");
   const scale: ScaleStep[] = [];
   for (const bots of plan.scale) {
-    const step = await measureScale(bots, plan.scaleMs);
+    const step = measureScale(bots, plan.scaleMs);
     scale.push(step);
-    line(`   ${String(bots).padStart(4)}  ${String(step.cpuPercent).padStart(5)}  ${String(step.rssMb).padStart(6)}  ${String(step.rssPerBotMb).padStart(6)}  ${String(step.eventLoopP99Ms).padStart(11)}  ${String(step.frames).padStart(6)}  ${String(step.lateFrames).padStart(4)}  ${fmt(step.overheadP95Ms).padStart(15)}  ${step.realTime ? "yes" : "no"}`);
+    line(`   ${String(bots).padStart(4)}  ${String(step.cpuPercent).padStart(5)}  ${String(step.rssMb).padStart(6)}  ${String(step.rssPerBotMb).padStart(6)}  ${String(step.eventLoopP99Ms).padStart(11)}  ${String(step.frames).padStart(6)}  ${String(step.lateFrames).padStart(4)} ${`(${step.heardLateFrames})`.padStart(7)}  ${fmt(step.overheadP95Ms).padStart(15)}  ${step.realTime ? "yes" : "no"}`);
   }
   const maxRealTime = Math.max(0, ...scale.filter((s) => s.realTime).map((s) => s.bots));
 

@@ -5,9 +5,10 @@
  * per N: CPU, memory in total and per bot, event-loop delay, late output frames (gaps in the bots'
  * voices) and turn overhead.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { outputTiming } from "../src/pipeline/stages/audio-output.js";
 import { INJECTED } from "./fakes.js";
 import { benchServer, sleep, stats } from "./harness.js";
 
@@ -17,8 +18,12 @@ export interface ScaleStep {
   rssMb: number;
   rssPerBotMb: number;
   eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  /** Frames of the bots' voices sent, and those sent too late for a player with our 60 ms lead. */
   frames: number;
   lateFrames: number;
+  /** The same as seen by the simulated provider, whose own event loop adds to it. */
+  heardLateFrames: number;
   replies: number;
   overheadP95Ms: number | null;
   realTime: boolean;
@@ -38,7 +43,13 @@ function startSimulator(durationMs: number): Promise<{ env: Record<string, strin
   });
 }
 
-export async function measureScale(bots: number, durationMs: number): Promise<ScaleStep> {
+/** Runs one step in a fresh process, so memory per bot is measured from a clean start. */
+export function measureScale(bots: number, durationMs: number): ScaleStep {
+  const output = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/scale.ts", String(bots), String(durationMs)], { encoding: "utf8" });
+  return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as ScaleStep;
+}
+
+async function measureScaleHere(bots: number, durationMs: number): Promise<ScaleStep> {
   const simulator = await startSimulator(durationMs + 8000);
   const server = await benchServer(simulator.env);
   global.gc?.();
@@ -56,6 +67,7 @@ export async function measureScale(bots: number, durationMs: number): Promise<Sc
     );
   }
   await sleep(3000);
+  const framesBefore = { ...outputTiming };
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpuStart = process.cpuUsage();
@@ -64,6 +76,7 @@ export async function measureScale(bots: number, durationMs: number): Promise<Sc
   const cpu = process.cpuUsage(cpuStart);
   const wall = performance.now() - wallStart;
   loop.disable();
+  global.gc?.();
   const rss = process.memoryUsage().rss;
   const injected = INJECTED.sttFinalMs + INJECTED.llmFirstTokenMs + INJECTED.ttsFirstAudioMs;
   const overheads = server.bots.list().flatMap((b) => b.info().metrics.turns.map((t) => (typeof t.first_audio_out === "number" ? t.first_audio_out - injected : null)).filter((v): v is number => v !== null));
@@ -76,12 +89,20 @@ export async function measureScale(bots: number, durationMs: number): Promise<Sc
     rssMb: Math.round(rss / 1e6),
     rssPerBotMb: Math.round(((rss - rssBefore) / 1e6 / bots) * 100) / 100,
     eventLoopP99Ms: Math.round((loop.percentile(99) / 1e6) * 10) / 10,
-    frames: report.frames ?? 0,
-    lateFrames: report.lateFrames ?? 0,
+    eventLoopMaxMs: Math.round((loop.max / 1e6) * 10) / 10,
+    frames: outputTiming.framesSent - framesBefore.framesSent,
+    lateFrames: outputTiming.lateFrames - framesBefore.lateFrames,
+    heardLateFrames: report.lateFrames ?? 0,
     replies: report.replies ?? 0,
     overheadP95Ms: overheadP95,
     realTime: false,
   };
   step.realTime = step.lateFrames === 0 && step.replies > 0 && overheadP95 !== null && overheadP95 < 20;
   return step;
+}
+
+if (process.argv[1]?.endsWith("bench/scale.ts")) {
+  const step = await measureScaleHere(Number(process.argv[2]), Number(process.argv[3]));
+  process.stdout.write(`${JSON.stringify(step)}\n`);
+  process.exit(0);
 }

@@ -4,6 +4,7 @@
  * persona), the first requested persona that exists, the bot's name if it names a persona, the
  * default persona, and finally a random one.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { PersonaResolver, ResolvedPersona } from "../bots/bot-contracts.js";
 import { AppError } from "../errors.js";
 import type { Persona } from "./persona.js";
@@ -38,14 +39,21 @@ export function temporaryPersona(prompt: string, botName: string | undefined): P
   };
 }
 
+/** Turns a request's free-text prompt into a full persona (name, voice, entry message…). */
+export type PromptPersonaFactory = (prompt: string) => Promise<Persona>;
+
+/** How long a bot launch waits for the LLM to flesh out a prompt before using the prompt as is. */
+const PROMPT_PERSONA_TIMEOUT_MS = 8000;
+
 export class StorePersonaResolver implements PersonaResolver {
   constructor(
     private readonly store: PersonaStore,
     private readonly defaultPersona: string,
+    private readonly fromPrompt?: PromptPersonaFactory,
   ) {}
 
   async resolve(request: { prompt: string | undefined; personas: string[] | undefined; botName: string | undefined }): Promise<ResolvedPersona> {
-    if (request.prompt) return resolved(temporaryPersona(request.prompt, request.botName), "request prompt");
+    if (request.prompt) return this.resolvePrompt(request.prompt, request.botName);
     for (const name of request.personas ?? []) {
       assertValidPersonaName(name);
       const persona = this.store.findExact(name);
@@ -59,6 +67,16 @@ export class StorePersonaResolver implements PersonaResolver {
     if (!fallback) throw new AppError("PERSONA_NOT_FOUND", "No personas are installed: add a folder with a README.md under personas/");
     const why = request.personas?.length ? `none of ${request.personas.join(", ")} exists; default` : "default";
     return resolved(fallback, fallback.key === this.defaultPersona ? why : "random");
+  }
+
+  /** A one-off persona: generated from the prompt when an LLM is at hand, else the prompt itself. */
+  private async resolvePrompt(prompt: string, botName: string | undefined): Promise<ResolvedPersona> {
+    if (this.fromPrompt) {
+      const timeout = delay(PROMPT_PERSONA_TIMEOUT_MS, undefined, { ref: false });
+      const generated = await Promise.race([this.fromPrompt(prompt).catch(() => undefined), timeout]);
+      if (generated) return resolved({ ...generated, key: "custom", name: botName || generated.name }, "request prompt, fleshed out by the LLM");
+    }
+    return resolved(temporaryPersona(prompt, botName), "request prompt");
   }
 }
 

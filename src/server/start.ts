@@ -20,6 +20,7 @@ import { roomRoutes } from "../meeting/local/room-routes.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
 import type { PipecatRelay } from "../meeting/pipecat/pipecat-relay.js";
 import { ProviderRegistry } from "../meeting/provider-registry.js";
+import { createPersonaFromDescription } from "../personas/create-persona.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
 import { PersonaStore } from "../personas/persona-store.js";
 import { createSpeechServices } from "../services/create-speech-services.js";
@@ -69,7 +70,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bots = new BotManager({
     logger,
     providers,
-    personas: new StorePersonaResolver(personas, config.DEFAULT_PERSONA),
+    personas: new StorePersonaResolver(
+      personas,
+      config.DEFAULT_PERSONA,
+      speech.llm.name === "none" ? undefined : (prompt) => createPersonaFromDescription(speech.llm, prompt),
+    ),
     createEngine: createEngineFactory({ config, speech, logger, pipecatRelays }),
     serverApiKey: config.MEETING_BAAS_API_KEY,
     baseUrl: config.BASE_URL,

@@ -16,7 +16,8 @@ export const ALL_TOOLS: Tool[] = [getWeather as unknown as Tool, getTime as unkn
 
 export function toolSchemas(tools: readonly Tool[]): ToolSchema[] {
   return tools.map((tool) => {
-    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.args) as Record<string, unknown>;
+    // The input view: fields with defaults are optional for the model.
+    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.args, { io: "input" }) as Record<string, unknown>;
     return { name: tool.name, description: tool.description, parameters };
   });
 }

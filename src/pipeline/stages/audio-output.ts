@@ -1,7 +1,7 @@
 /**
  * @module pipeline/stages/audio-output
  * Where the bot's voice leaves: synthesised audio is cut into 20 ms frames and sent to the meeting
- * at real-time pace, keeping only a 40 ms lead, because the provider plays whatever it receives and
+ * at real-time pace, keeping only a 60 ms lead, because the provider plays whatever it receives and
  * cannot take it back. An interruption empties the queue, so the next tick sends nothing: the bot
  * falls silent within one frame. It also reports upstream what was really heard, sentence by
  * sentence, so the conversation remembers only that.
@@ -12,7 +12,8 @@ import { FrameProcessor } from "../processor.js";
 import type { TurnMetrics } from "../turn-metrics.js";
 
 const FRAME_MS = 20;
-const LEAD_FRAMES = 2;
+/** Frames sent ahead of real time: enough to ride out event-loop hiccups, small enough to stop promptly. */
+const LEAD_FRAMES = 3;
 
 interface Sentence {
   turnId: number;
@@ -20,6 +21,11 @@ interface Sentence {
   samples: number;
   played: number;
 }
+
+/** Counters over every bot of the process: frames sent, and frames sent so late that a player
+ * with our lead would have run dry (more than the lead minus one frame behind schedule). */
+export const outputTiming = { framesSent: 0, lateFrames: 0 };
+const LATE_AFTER_MS = (LEAD_FRAMES - 1) * FRAME_MS;
 
 interface QueuedFrame {
   pcm: Int16Array;
@@ -97,6 +103,7 @@ export class AudioOutputStage extends FrameProcessor {
       this.finishIfDone();
       return;
     }
+    if (performance.now() - this.nextAt > LATE_AFTER_MS) outputTiming.lateFrames += 1;
     this.sendNext();
     this.nextAt += FRAME_MS;
     this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextAt - performance.now()));
@@ -113,6 +120,7 @@ export class AudioOutputStage extends FrameProcessor {
       void this.push(frame("bot-started-speaking"), "upstream");
     }
     this.sendAudio(next.pcm);
+    outputTiming.framesSent += 1;
     this.lastFrameSentAt = performance.now();
     sentence.played += next.pcm.length;
     if (sentence.played >= sentence.samples && sentence.text) this.spoken.push(sentence.text);
