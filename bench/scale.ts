@@ -29,8 +29,11 @@ export interface ScaleStep {
   realTime: boolean;
 }
 
+const QUESTION_PERIOD_MS = 5000;
+const WARM_UP_MS = QUESTION_PERIOD_MS + 3000;
+
 function startSimulator(durationMs: number): Promise<{ env: Record<string, string>; report: Promise<Record<string, number>> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/provider-sim.ts", String(durationMs), "5000"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/provider-sim.ts", String(durationMs), String(QUESTION_PERIOD_MS)], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   let resolveReport: (r: Record<string, number>) => void = () => {};
   const report = new Promise<Record<string, number>>((resolve) => (resolveReport = resolve));
@@ -50,7 +53,7 @@ export function measureScale(bots: number, durationMs: number): ScaleStep {
 }
 
 async function measureScaleHere(bots: number, durationMs: number): Promise<ScaleStep> {
-  const simulator = await startSimulator(durationMs + 8000);
+  const simulator = await startSimulator(durationMs + WARM_UP_MS + 5000);
   const server = await benchServer(simulator.env);
   global.gc?.();
   await sleep(200);
@@ -66,8 +69,11 @@ async function measureScaleHere(bots: number, durationMs: number): Promise<Scale
       ),
     );
   }
-  await sleep(3000);
+  // Every bot answers its first question before the window opens, so one-time start-up costs
+  // (code compiled on first use, first connections to providers) stay out of the steady state.
+  await sleep(WARM_UP_MS);
   const framesBefore = { ...outputTiming };
+  const turnsBefore = new Map(server.bots.list().map((b) => [b.id, b.info().metrics.turns.length]));
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpuStart = process.cpuUsage();
@@ -79,7 +85,13 @@ async function measureScaleHere(bots: number, durationMs: number): Promise<Scale
   global.gc?.();
   const rss = process.memoryUsage().rss;
   const injected = INJECTED.sttFinalMs + INJECTED.llmFirstTokenMs + INJECTED.ttsFirstAudioMs;
-  const overheads = server.bots.list().flatMap((b) => b.info().metrics.turns.map((t) => (typeof t.first_audio_out === "number" ? t.first_audio_out - injected : null)).filter((v): v is number => v !== null));
+  const overheads = server.bots.list().flatMap((b) =>
+    b
+      .info()
+      .metrics.turns.slice(turnsBefore.get(b.id) ?? 0)
+      .map((t) => (typeof t.first_audio_out === "number" ? t.first_audio_out - injected : null))
+      .filter((v): v is number => v !== null),
+  );
   const report = await simulator.report;
   await server.close();
   const overheadP95 = stats(overheads).p95;

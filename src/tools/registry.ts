@@ -14,12 +14,19 @@ import type { Tool, ToolContext } from "./tool.js";
 
 export const ALL_TOOLS: Tool[] = [getWeather as unknown as Tool, getTime as unknown as Tool];
 
+const schemaCache = new WeakMap<readonly Tool[], ToolSchema[]>();
+
+/** The tools as the model sees them; computed once per tool list, since every turn asks. */
 export function toolSchemas(tools: readonly Tool[]): ToolSchema[] {
-  return tools.map((tool) => {
+  const cached = schemaCache.get(tools);
+  if (cached) return cached;
+  const schemas = tools.map((tool) => {
     // The input view: fields with defaults are optional for the model.
     const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.args, { io: "input" }) as Record<string, unknown>;
     return { name: tool.name, description: tool.description, parameters };
   });
+  schemaCache.set(tools, schemas);
+  return schemas;
 }
 
 export async function runToolCall(call: ToolCall, tools: readonly Tool[], context: ToolContext): Promise<string> {

@@ -7,6 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PreRollBuffer } from "../../audio/pre-roll.js";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
 import type { Logger } from "../../logger.js";
 import type { Speaker } from "../../pipeline/frames.js";
@@ -30,6 +31,7 @@ export class MeetingRecorder implements VoicePipeline {
   private toRecogniser: Resampler | undefined;
   private speaker: string | null = null;
   private listening = false;
+  private readonly preRoll = new PreRollBuffer(16000 * 0.6);
   private readonly listeners: ((line: TranscriptLine) => void)[] = [];
   private writes: Promise<void> = Promise.resolve();
 
@@ -42,7 +44,8 @@ export class MeetingRecorder implements VoicePipeline {
     this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate);
     this.vad = new VadAnalyzer(options.speech.vadModel, options.speech.vadParams, (t) => {
       this.listening = t.event === "speech-start";
-      if (!this.listening) this.session?.finalize();
+      if (this.listening) for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
+      else this.session?.finalize();
     });
   }
 
@@ -72,8 +75,8 @@ export class MeetingRecorder implements VoicePipeline {
     const audio = this.toRecogniser?.process(pcm);
     if (!audio) return;
     this.vad.push(audio);
-    // A little audio keeps flowing after the VAD stop so the recogniser hears the last word.
     if (this.listening) this.session?.write(audio);
+    else this.preRoll.push(audio);
   }
 
   pushSpeakers(speakers: Speaker[]): void {

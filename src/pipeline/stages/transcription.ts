@@ -5,6 +5,7 @@
  * minutes and, with the local engine, most of the CPU. The session is reopened with backoff when the
  * provider fails, and the bot keeps listening meanwhile.
  */
+import { PreRollBuffer } from "../../audio/pre-roll.js";
 import { type ProviderError, errorMessage } from "../../errors.js";
 import type { SpeechToText, SttSession, Transcript } from "../../services/stt/speech-to-text.js";
 import { type Direction, type Frame, type Speaker, frame } from "../frames.js";
@@ -17,8 +18,7 @@ const MAX_BACKOFF_MS = 8000;
 export class TranscriptionStage extends FrameProcessor {
   private session: SttSession | undefined;
   private opening: Promise<void> | undefined;
-  private readonly preRoll: Int16Array[] = [];
-  private preRollSamples = 0;
+  private readonly preRoll = new PreRollBuffer((PRE_ROLL_MS / 1000) * PIPELINE_RATE);
   private listening = false;
   private speaker: string | null = null;
   private failures = 0;
@@ -44,8 +44,7 @@ export class TranscriptionStage extends FrameProcessor {
         break;
       case "user-started-speaking":
         this.listening = true;
-        for (const chunk of this.preRoll.splice(0)) this.session?.write(chunk);
-        this.preRollSamples = 0;
+        for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
         break;
       case "user-stopped-speaking":
         this.listening = false;
@@ -66,10 +65,6 @@ export class TranscriptionStage extends FrameProcessor {
       return;
     }
     this.preRoll.push(audio);
-    this.preRollSamples += audio.length;
-    while (this.preRollSamples - (this.preRoll[0]?.length ?? 0) >= (PRE_ROLL_MS / 1000) * PIPELINE_RATE) {
-      this.preRollSamples -= this.preRoll.shift()?.length ?? 0;
-    }
   }
 
   private open(): Promise<void> {
