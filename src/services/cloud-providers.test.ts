@@ -93,13 +93,17 @@ describe("Cartesia", () => {
   });
 
   it("cancels a sentence when aborted", async () => {
-    const fake = new FakeCartesiaServer({ firstChunkDelayMs: 50 });
+    const fake = new FakeCartesiaServer({ firstChunkDelayMs: 300 });
     stops.push(() => fake.stop());
     await fake.start();
     const tts = new CartesiaTextToSpeech({ apiKey: "ca-key", baseUrl: fake.url, defaultVoiceId: "a0e99841-438c-4a64-b679-ae501e7d6091" });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 10);
-    expect(await speak(tts, "This will be cut off before any audio arrives.", controller.signal)).toBe(0);
+    const spoken = speak(tts, "This will be cut off before any audio arrives.", controller.signal);
+    await waitFor(() => fake.requests.length === 1);
+    const abortedAt = performance.now();
+    controller.abort();
+    expect(await spoken).toBe(0);
+    expect(performance.now() - abortedAt).toBeLessThan(100);
     await waitFor(() => fake.cancelled.size === 1);
   });
 });

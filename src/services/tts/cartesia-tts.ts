@@ -43,6 +43,7 @@ export class CartesiaTextToSpeech implements TextToSpeech {
 
   async *synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array> {
     const socket = await this.connect();
+    if (options.signal.aborted) return;
     const contextId = `${options.context}-${randomUUID()}`;
     const queue: ContextEvent[] = [];
     let wake: (() => void) | undefined;
@@ -50,7 +51,10 @@ export class CartesiaTextToSpeech implements TextToSpeech {
       queue.push(event);
       wake?.();
     });
-    const onAbort = () => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ context_id: contextId, cancel: true }));
+    const onAbort = () => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ context_id: contextId, cancel: true }));
+      wake?.();
+    };
     options.signal.addEventListener("abort", onAbort, { once: true });
     const timeout = setTimeout(() => this.contexts.get(contextId)?.({ error: new ProviderError("cartesia", "no audio within the time limit", { retryable: true }) }), this.options.firstChunkTimeoutMs ?? 5000);
     try {
