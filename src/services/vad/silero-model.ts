@@ -1,8 +1,8 @@
 /**
  * @module services/vad/silero-model
  * Silero VAD v5 on onnxruntime-node: one inference session for the whole process, a few hundred
- * bytes of recurrent state per bot. Windows submitted by different bots in the same tick are scored
- * in one batched run, which costs less than half as much per window as running them one by one.
+ * bytes of recurrent state per bot. Windows submitted by different bots within a few milliseconds are
+ * scored in one batched run, which costs a fraction of running them one by one.
  *
  * onnxruntime-node rather than sherpa-onnx: sherpa's VAD object loads its own copy of the model per
  * instance (measured 10.2 MB RSS per bot here), while one ORT session is shared by every bot.
@@ -16,6 +16,8 @@ export const SILERO_MODEL_PATH = fileURLToPath(new URL("../../../models/silero-v
 const WINDOW = 512;
 const CONTEXT = 64;
 const STATE = 128;
+/** How long windows wait to share a run: small next to the 250 ms a speech start must last. */
+const BATCH_WINDOW_MS = 4;
 
 interface Pending {
   stream: SileroStream;
@@ -72,9 +74,17 @@ export class SileroVadModel implements VoiceActivityModel {
       this.pending.push({ stream, input, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.runBatch());
+        this.scheduleBatch();
       }
     });
+  }
+
+  /**
+   * onnxruntime-node runs inference on the main thread, and a run costs about the same for one
+   * window as for dozens, so windows are gathered for a few milliseconds before each run.
+   */
+  private scheduleBatch(): void {
+    setTimeout(() => void this.runBatch(), BATCH_WINDOW_MS);
   }
 
   private async runBatch(): Promise<void> {
@@ -93,7 +103,7 @@ export class SileroVadModel implements VoiceActivityModel {
     }
     if (this.pending.length && !this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => void this.runBatch());
+      this.scheduleBatch();
     }
     try {
       await this.score(now);
