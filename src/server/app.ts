@@ -31,6 +31,7 @@ export interface AppDependencies {
 export const MAX_WS_MESSAGE_BYTES = 96_000;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  // Fastify types the instance by its logger; callers only need the default instance type.
   return buildFastify(deps) as unknown as Promise<FastifyInstance>;
 }
 

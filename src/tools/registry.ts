@@ -10,9 +10,9 @@ import type { ToolCall } from "../pipeline/frames.js";
 import type { ToolSchema } from "../services/llm/language-model.js";
 import { getTime } from "./get-time.js";
 import { getWeather } from "./get-weather.js";
-import type { Tool, ToolContext } from "./tool.js";
+import { type Tool, type ToolContext, defineTool } from "./tool.js";
 
-export const ALL_TOOLS: Tool[] = [getWeather as unknown as Tool, getTime as unknown as Tool];
+export const ALL_TOOLS: Tool[] = [defineTool(getWeather), defineTool(getTime)];
 
 const schemaCache = new WeakMap<readonly Tool[], ToolSchema[]>();
 

@@ -20,3 +20,11 @@ export interface Tool<Args extends z.ZodType = z.ZodType> {
   /** Returns the text handed back to the model; failures are returned as a sentence, not thrown. */
   run(args: z.infer<Args>, context: ToolContext): Promise<string>;
 }
+
+/**
+ * Registers a tool in a list of tools of any argument type. The list only ever calls `run` with
+ * arguments that `args` has just validated, so erasing the argument type here is safe.
+ */
+export function defineTool<Args extends z.ZodType>(tool: Tool<Args>): Tool {
+  return tool as unknown as Tool;
+}
