@@ -45,7 +45,7 @@ export const configSchema = z.object({
   CARTESIA_API_KEY: optionalString,
   CARTESIA_API_URL: z.url().default("https://api.cartesia.ai"),
   CARTESIA_VOICE_ID: z.string().default("a0e99841-438c-4a64-b679-ae501e7d6091"),
-  LOCAL_TTS_VOICE: z.string().default("awb"),
+  LOCAL_TTS_VOICE: z.enum(["awb", "slt", "rms", "kal16"]).default("awb"),
 
   VAD_THRESHOLD: number(0.5).pipe(z.number().min(0).max(1)),
   VAD_MIN_SPEECH_MS: number(250).pipe(z.number().min(0)),

@@ -13,10 +13,9 @@ import { UnavailableLanguageModel } from "./llm/unavailable-language-model.js";
 import { type ProviderPlan, planProviders } from "./select-providers.js";
 import { PocketSphinxSpeechToText } from "./stt/local/pocketsphinx-stt.js";
 import type { SpeechToText, SttSession } from "./stt/speech-to-text.js";
-import { FliteTextToSpeech } from "./tts/local/flite-tts.js";
+import { LocalTextToSpeech } from "./tts/local/local-tts.js";
 import type { TextToSpeech } from "./tts/text-to-speech.js";
 import { SileroVadModel } from "./vad/silero-model.js";
-import type { FliteVoice } from "./tts/local/flite-library.js";
 import { createCloudStt, createCloudTts } from "./cloud-providers.js";
 
 /** A recogniser that hears nothing, used only when no engine at all is available. */
@@ -51,7 +50,7 @@ function createLlm(plan: ProviderPlan, config: Config): LanguageModel {
 }
 
 function createTts(plan: ProviderPlan, config: Config): TextToSpeech {
-  if (plan.tts.name === "flite") return new FliteTextToSpeech({ defaultVoice: config.LOCAL_TTS_VOICE as FliteVoice });
+  if (plan.tts.name === "flite") return new LocalTextToSpeech(config.LOCAL_TTS_VOICE);
   if (plan.tts.name === "none") return new MuteTextToSpeech();
   return createCloudTts(plan.tts.name, config);
 }

@@ -61,7 +61,7 @@ function chooseTts(config: Config): ProviderPlan["tts"] {
   }
   const local = fliteMissing();
   if (local) return { name: "none", reason: "no CARTESIA_API_KEY and the local synthesiser is not installed", missing: [local, "CARTESIA_API_KEY"] };
-  return { name: "flite", reason: want === "local" ? "TTS_PROVIDER=local" : "no CARTESIA_API_KEY: local flite", missing: [] };
+  return { name: "flite", reason: want === "local" ? "TTS_PROVIDER=local" : "no CARTESIA_API_KEY: local flite (espeak-ng for languages other than English)", missing: [] };
 }
 
 export function planProviders(config: Config): ProviderPlan {

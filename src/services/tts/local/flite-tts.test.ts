@@ -35,3 +35,16 @@ describe.skipIf(fliteMissing())("flite text-to-speech", () => {
     expect(fliteVoiceFor(undefined, undefined, "kal16")).toBe("kal16");
   });
 });
+
+describe.skipIf(fliteMissing())("local text-to-speech", () => {
+  it("speaks English with flite and other languages with espeak-ng", async () => {
+    const { LocalTextToSpeech } = await import("./local-tts.js");
+    const tts = new LocalTextToSpeech("awb");
+    let samples = 0;
+    for await (const chunk of tts.synthesize("Hola, ¿cómo estás hoy?", { sampleRate: 24000, voiceId: undefined, gender: "female", language: "es", signal: new AbortController().signal, context: "t" })) {
+      samples += chunk.length;
+      expect(chunk.length).toBeLessThanOrEqual(2400);
+    }
+    expect(samples / 24000).toBeGreaterThan(0.8);
+  });
+});
