@@ -73,3 +73,46 @@ describe("persona tools", () => {
     expect(readFileSync(join(dir, result.image_url.split("/").at(-1) ?? ""), "utf8")).toMatch(/^<svg/);
   });
 });
+
+describe("prompt personas", () => {
+  it("fleshes a request's prompt out into a one-off persona, or uses the prompt as is when that fails", async () => {
+    const { StorePersonaResolver } = await import("./persona-resolver.js");
+    const store = await new PersonaStore([SHIPPED]).load();
+    llm = new FakeOpenAiServer({ replies: [{ text: JSON.stringify(generated) }, { status: 500, error: "down" }] });
+    const model = new OpenAiLanguageModel({ apiKey: undefined, baseUrl: await llm.start(), model: "m" });
+    const resolver = new StorePersonaResolver(store, "onboarding_guide", (prompt) => createPersonaFromDescription(model, prompt));
+    const fleshed = await resolver.resolve({ prompt: "a chess coach", personas: undefined, botName: undefined });
+    expect(fleshed).toMatchObject({ key: "custom", name: "Chess Coach", entryMessage: "Hello, ready to talk chess?", gender: "male", chosenBy: expect.stringContaining("LLM") });
+    const plain = await resolver.resolve({ prompt: "a chess coach", personas: undefined, botName: "Coach" });
+    expect(plain).toMatchObject({ key: "custom", name: "Coach", chosenBy: "request prompt" });
+    expect(plain.systemPrompt).toContain("a chess coach");
+    expect(store.list().some((p) => p.key === "custom")).toBe(false);
+  });
+});
+
+describe("Replicate avatars", () => {
+  it("asks Replicate's predictions API and returns the image it made", async () => {
+    const { createServer } = await import("node:http");
+    const seen: { url: string; auth: string | undefined; prefer: string | undefined; body: unknown }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c));
+      req.on("end", () => {
+        seen.push({ url: req.url ?? "", auth: req.headers.authorization, prefer: req.headers.prefer as string | undefined, body: JSON.parse(body) });
+        res.writeHead(201, { "content-type": "application/json" }).end(
+          JSON.stringify({ id: "p1", status: "succeeded", output: ["https://replicate.delivery/x/out.png"], error: null }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const result = await generatePersonaImage(
+      { name: "Ada", description: "a mathematician", gender: "female", characteristics: ["curious"] },
+      { directory: "/nonexistent", replicateToken: "r8_test", replicateUrl: `http://127.0.0.1:${port}` },
+    );
+    server.close();
+    expect(result.image_url).toBe("https://replicate.delivery/x/out.png");
+    expect(seen[0]).toMatchObject({ url: "/v1/models/black-forest-labs/flux-schnell/predictions", auth: "Bearer r8_test", prefer: "wait" });
+    expect(JSON.stringify(seen[0]?.body)).toMatch(/Ada.*mathematician.*curious/);
+  });
+});

@@ -5,6 +5,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
 import type { RunningServer } from "../../src/server/start.js";
 import { startTestServer, waitFor } from "./helpers.js";
 
@@ -55,5 +56,19 @@ describe("speaking-bots join", () => {
     expect(taken.output()).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already taken`));
     blocker.close();
     expect(server.bots.list().filter((b) => b.settings.meetingUrl.endsWith("/meet/x"))).toHaveLength(0);
+  }, 60_000);
+
+  it("relaunches a bot that failed, a bounded number of times", async () => {
+    const baas = new FakeMeetingBaas({ script: { connectDelayMs: null } });
+    const failing = await startTestServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", BOT_CONNECT_TIMEOUT_MS: "300" });
+    const cli = runCli(["join", "--server", failing.url, "--meeting-url", "https://meet.google.com/abc-defg-hij", "--personas", "storyteller"]);
+    await waitFor(() => /giving up/.test(cli.output()), 30_000, "the CLI to give up");
+    expect(cli.output()).toMatch(/relaunching, attempt 1 of 3/);
+    expect(cli.output()).toMatch(/relaunching, attempt 3 of 3/);
+    expect(baas.requests.filter((r) => r.method === "POST")).toHaveLength(4);
+    cli.child.kill("SIGINT");
+    await cli.exit;
+    await failing.close();
+    await baas.stop();
   }, 60_000);
 });
