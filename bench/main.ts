@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const vad = plan.vadStreams ? await compareVad(plan.vadStreams) : null;
   const perProcessMb = quick ? null : processPerBotRssMb();
   line("\n4. Side by side");
-  if (vad) line(`   VAD ms per 32 ms window, ${vad.streams} streams: ours ${vad.oursMsPerWindow}, sherpa-onnx ${vad.peerMsPerWindow} → peer/ours ${vad.peerOverOurs}×; memory per stream ${vad.oursRssPerStreamKb} KB vs ${vad.peerRssPerStreamKb} KB`);
+  if (vad) line(`   VAD CPU ms per 32 ms window, ${vad.streams} streams: ours ${vad.oursMsPerWindow}, sherpa-onnx ${vad.peerMsPerWindow} → peer/ours ${vad.peerOverOurs}×; memory per stream ${vad.oursRssPerStreamKb} KB vs ${vad.peerRssPerStreamKb} KB`);
   const perBot = scale.at(-1)?.rssPerBotMb ?? null;
   if (perProcessMb) line(`   memory per bot: in-process ${fmt(perBot)} MB vs one process per bot ${perProcessMb} MB`);
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
