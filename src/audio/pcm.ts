@@ -45,6 +45,11 @@ export function concatPcm(chunks: readonly Int16Array[]): Int16Array {
   return out;
 }
 
+/** Consecutive pieces of at most `samples` samples, without copying. */
+export function* pieces(pcm: Int16Array, samples: number): Generator<Int16Array> {
+  for (let offset = 0; offset < pcm.length; offset += samples) yield pcm.subarray(offset, offset + samples);
+}
+
 export function durationMs(samples: number, sampleRate: number): number {
   return (samples / sampleRate) * 1000;
 }

@@ -16,8 +16,10 @@ function hasTmux(): boolean {
   }
 }
 
-const SESSION = `sb-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+const SESSION = "join";
+// A private tmux server (its own socket, no user config) that the test starts and stops.
+const SOCKET = `speaking-bots-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 describe.skipIf(!hasTmux())("join on a terminal", () => {
   let server: RunningServer;
@@ -26,7 +28,7 @@ describe.skipIf(!hasTmux())("join on a terminal", () => {
   });
   afterAll(async () => {
     try {
-      tmux("kill-session", "-t", SESSION);
+      tmux("kill-server");
     } catch {
       /* already gone */
     }
@@ -34,7 +36,7 @@ describe.skipIf(!hasTmux())("join on a terminal", () => {
   });
 
   it("draws a live status table and leaves on Ctrl+C", async () => {
-    const command = `env -u BASE_URL LOG_LEVEL=warn ${process.execPath} bin/speaking-bots.js join -c 2 --meeting-url ${server.url}/meet/tty --personas interviewer storyteller; echo EXIT=$?; sleep 30`;
+    const command = `env -u BASE_URL LOG_LEVEL=warn ${process.execPath} bin/speaking-bots.js join -c 2 --meeting-url ${server.url}/meet/tty --personas interviewer storyteller; echo EXIT=$?; sleep 20`;
     tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "30", "-c", process.cwd(), command);
     const screen = () => tmux("capture-pane", "-p", "-t", SESSION);
     await waitFor(() => /Interviewer\s+in call/.test(screen()) && /Storyteller\s+(in call|speaking)/.test(screen()), 30_000, "the table");

@@ -4,6 +4,7 @@
  * break (queued speech, else silence) in real-time chunks, announces the roster, and records the PCM
  * our server sends back as it would play it.
  */
+import { concatPcm } from "../../../audio/pcm.js";
 import type { Speaker } from "../../../pipeline/frames.js";
 import { ProviderStream } from "../../provider-stream/provider-stream.js";
 
@@ -51,14 +52,7 @@ export class FakeMeetingBot {
 
   /** Everything our server sent, concatenated, as it would have played. */
   heard(): Int16Array {
-    const total = this.received.reduce((sum, chunk) => sum + chunk.length, 0);
-    const out = new Int16Array(total);
-    let offset = 0;
-    for (const chunk of this.received) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
+    return concatPcm(this.received);
   }
 
   leave(): void {

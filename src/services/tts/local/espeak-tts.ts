@@ -5,6 +5,7 @@
  * rate. Less natural than flite in English, so it is used only for other languages.
  */
 import { execFile } from "node:child_process";
+import { pieces } from "../../../audio/pcm.js";
 import { resampleClip } from "../../../audio/resampler.js";
 import type { SynthesisOptions, TextToSpeech } from "../text-to-speech.js";
 import { parseWav } from "./flite-library.js";
@@ -31,10 +32,9 @@ export class EspeakTextToSpeech implements TextToSpeech {
     if (!wav || options.signal.aborted) return;
     const { pcm, sampleRate } = parseWav(wav);
     const audio = await resampleClip(pcm, sampleRate, options.sampleRate);
-    const chunk = (options.sampleRate * CHUNK_MS) / 1000;
-    for (let offset = 0; offset < audio.length; offset += chunk) {
+    for (const piece of pieces(audio, (options.sampleRate * CHUNK_MS) / 1000)) {
       if (options.signal.aborted) return;
-      yield audio.subarray(offset, offset + chunk);
+      yield piece;
     }
   }
 }

@@ -4,6 +4,7 @@
  * (resampled when the meeting streams 24 kHz), handed on in 100 ms chunks. The voice follows the
  * persona: a flite voice name given as voice id, otherwise one matching the persona's gender.
  */
+import { pieces } from "../../../audio/pcm.js";
 import { resampleClip } from "../../../audio/resampler.js";
 import type { SynthesisOptions, TextToSpeech } from "../text-to-speech.js";
 import { FLITE_VOICES, type FliteVoice, flite } from "./flite-library.js";
@@ -34,10 +35,9 @@ export class FliteTextToSpeech implements TextToSpeech {
     });
     if (options.signal.aborted) return;
     const audio = await resampleClip(pcm, sampleRate, options.sampleRate);
-    const chunk = (options.sampleRate * CHUNK_MS) / 1000;
-    for (let offset = 0; offset < audio.length; offset += chunk) {
+    for (const piece of pieces(audio, (options.sampleRate * CHUNK_MS) / 1000)) {
       if (options.signal.aborted) return;
-      yield audio.subarray(offset, offset + chunk);
+      yield piece;
     }
   }
 }
