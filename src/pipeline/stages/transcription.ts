@@ -51,10 +51,13 @@ export class TranscriptionStage extends FrameProcessor {
         this.session?.finalize();
         break;
       case "end":
-      case "cancel":
+      case "cancel": {
         this.stopped = true;
-        await this.session?.close().catch(() => {});
+        const session = this.session;
+        this.session = undefined;
+        await session?.close().catch(() => {});
         break;
+      }
     }
     await this.push(f, direction);
   }
@@ -74,6 +77,8 @@ export class TranscriptionStage extends FrameProcessor {
         { onTranscript: (t) => void this.transcribed(t), onError: (e) => this.failed(e) },
       )
       .then((session) => {
+        // The bot may have left while the session was opening.
+        if (this.stopped) return void session.close().catch(() => {});
         this.session = session;
         this.failures = 0;
       })

@@ -42,6 +42,7 @@ class PocketSphinxSession implements SttSession {
   }
 
   finalize(): void {
+    if (this.closed) return;
     this.enqueue(async () => {
       if (!this.inUtterance) return;
       this.inUtterance = false;
@@ -59,7 +60,9 @@ class PocketSphinxSession implements SttSession {
     this.api.free(this.decoder);
   }
 
+  /** Steps run one at a time; none is accepted once closing started, so none can touch a freed decoder. */
   private enqueue(step: () => Promise<void>): void {
+    if (this.closed) return;
     this.chain = this.chain.then(step).catch((error: unknown) => {
       this.handlers.onError(new ProviderError("pocketsphinx", errorMessage(error), { retryable: true, cause: error }));
     });
