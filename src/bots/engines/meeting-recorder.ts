@@ -31,7 +31,7 @@ export class MeetingRecorder implements VoicePipeline {
   private toRecogniser: Resampler | undefined;
   private speaker: string | null = null;
   private listening = false;
-  private readonly preRoll = new PreRollBuffer(16000 * 0.6);
+  private readonly preRoll = new PreRollBuffer(16000 * 1.5);
   private readonly listeners: ((line: TranscriptLine) => void)[] = [];
   private writes: Promise<void> = Promise.resolve();
 
@@ -42,7 +42,9 @@ export class MeetingRecorder implements VoicePipeline {
     this.wavPath = `${base}.wav`;
     this.transcriptPath = `${base}.txt`;
     this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate);
-    this.vad = new VadAnalyzer(options.speech.vadModel, options.speech.vadParams, (t) => {
+    // A transcript reads better in whole sentences than in the short turns a conversation needs.
+    const params = { ...options.speech.vadParams, minSilenceMs: Math.max(options.speech.vadParams.minSilenceMs, 600) };
+    this.vad = new VadAnalyzer(options.speech.vadModel, params, (t) => {
       this.listening = t.event === "speech-start";
       if (this.listening) for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
       else this.session?.finalize();

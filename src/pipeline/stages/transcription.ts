@@ -12,7 +12,8 @@ import { type Direction, type Frame, type Speaker, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";
 import { PIPELINE_RATE } from "./audio-input.js";
 
-const PRE_ROLL_MS = 600;
+/** Covers the VAD's 250 ms start window plus scoring delays under load. */
+const PRE_ROLL_MS = 1000;
 const MAX_BACKOFF_MS = 8000;
 
 export class TranscriptionStage extends FrameProcessor {
