@@ -55,6 +55,7 @@ export const configSchema = z.object({
   BOT_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  ROOM_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
 
   WEATHER_API_URL: z.url().default("https://wttr.in"),
   NGROK_AUTHTOKEN: optionalString,

@@ -105,7 +105,7 @@ export class BotManager {
         streamUrl: streamUrl(wsBase.base, clientId),
         audioFrequency: frequency,
         deduplicationKey: `${persona.key}-BaaS-${clientId}`,
-        webhookUrl: this.options.baseUrl ? `${this.options.baseUrl.replace(/\/+$/, "")}/webhook` : undefined,
+        webhookUrl: this.webhookUrl(loopback),
         apiKey,
       });
       bot.providerBotId = joined.providerBotId;
@@ -118,6 +118,12 @@ export class BotManager {
       bot.fail(errorMessage(error));
       throw providerFailure(provider.name, error);
     }
+  }
+
+  /** Where the provider posts status events: our own address for the built-in room, else BASE_URL. */
+  private webhookUrl(loopbackWsBase: string | undefined): string | undefined {
+    if (loopbackWsBase) return `${loopbackWsBase.replace(/^ws/, "http")}/webhook`;
+    return this.options.baseUrl ? `${this.options.baseUrl.replace(/\/+$/, "")}/webhook` : undefined;
   }
 
   get(botId: string): Bot | undefined {

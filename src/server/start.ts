@@ -62,7 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
-  const rooms = new RoomHub();
+  const rooms = new RoomHub(config.ROOM_EMPTY_TIMEOUT_MS);
   const pipecatRelays = new Map<string, PipecatRelay>();
   let selfUrl = "";
   const local = new LocalMeetingProvider(() => selfUrl);

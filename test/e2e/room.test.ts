@@ -84,6 +84,25 @@ describe("the built-in meeting room", () => {
     ada.socket.close();
   });
 
+  it("ends the call for bots once the last person has left the room", async () => {
+    await server.close();
+    server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, ROOM_EMPTY_TIMEOUT_MS: "300" });
+    const grace = await joinAsPerson(server, "short", "Grace");
+    const created = await fetch(`${server.url}/bots`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ meeting_url: `${server.url}/meet/short`, entry_message: "Hi." }),
+    });
+    const { bot_id: botId } = (await json(created)) as { bot_id: string };
+    await waitFor(async () => (await json(await fetch(`${server.url}/bots/${botId}`))).status === "in_call", 5000, "in_call");
+    grace.socket.close();
+    const ended = await waitFor(async () => {
+      const bot = await json(await fetch(`${server.url}/bots/${botId}`));
+      return bot.status === "ended" && bot;
+    }, 5000, "the bot to leave the empty room");
+    expect(ended.last_error).toBeNull();
+  });
+
   it("rejects bad names and bad frames without disturbing others", async () => {
     const bad = new WebSocket(`${server.url.replace("http", "ws")}/meet/lobby/ws?name=`);
     expect(await new Promise((resolve) => bad.on("close", (code) => resolve(code)))).toBe(1008);

@@ -45,7 +45,11 @@ export function roomApiRoutes(hub: RoomHub): FastifyPluginAsync {
       if (last && Date.now() - last < DEDUP_WINDOW_MS) return reply.status(409).send({ error: "A bot with this deduplication key joined this room recently" });
       recent.set(dedup, Date.now());
       const rate = body.streaming.audio_frequency === "24khz" ? 24000 : 16000;
-      const member = await hub.addBot(room, body.bot_name, body.streaming.output, rate);
+      const apiKey = request.headers["x-meeting-baas-api-key"];
+      const member = await hub.addBot(room, body.bot_name, body.streaming.output, rate, {
+        webhookUrl: body.webhook_url ?? undefined,
+        apiKey: typeof apiKey === "string" ? apiKey : undefined,
+      });
       return { bot_id: member.botId };
     });
     app.delete<{ Params: { id: string } }>(`${LOCAL_API_PREFIX}/bots/:id`, { schema: { hide: true } }, async (request, reply) => {

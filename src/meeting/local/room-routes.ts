@@ -34,6 +34,7 @@ function joinRoom(hub: RoomHub, roomName: string, name: string, socket: WebSocke
   const room = hub.room(roomName);
   sendJson(socket, { type: "welcome", id: participant.id, room: roomName, sampleRate: ROOM_RATE });
   room.add(participant);
+  hub.watchOccupancy(roomName);
   socket.on("message", (data: Buffer, isBinary) => {
     if (!isBinary) return;
     if (data.length % 2 !== 0 || data.length > MAX_FRAME_BYTES) {
