@@ -16,7 +16,11 @@ let skipped = 0;
 try {
   const result = JSON.parse(readFileSync(report, "utf8"));
   passed = result.numPassedTests;
-  failed = result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0) + (result.numFailedTestSuites ?? 0) * 0;
+  // A suite that failed without a failed test (it did not load, or a hook threw) counts as one failure.
+  const brokenSuites = (result.testResults ?? []).filter(
+    (suite) => suite.status === "failed" && !(suite.assertionResults ?? []).some((test) => test.status === "failed"),
+  ).length;
+  failed = result.numFailedTests + brokenSuites;
   skipped = result.numPendingTests + result.numTodoTests;
 } catch {
   failed = 1;

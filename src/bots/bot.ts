@@ -22,6 +22,8 @@ export interface BotSettings {
   reconnectGraceMs: number;
 }
 
+type EarlyInput = { kind: "audio"; pcm: Int16Array } | { kind: "speakers"; speakers: Speaker[] };
+
 export interface BotEvents {
   /** The bot reached a final status and wants its resources freed. */
   onFinished(bot: Bot): void;
@@ -32,6 +34,8 @@ export interface BotEvents {
 
 /** After this long with audio but no roster or webhook, the bot counts as admitted. */
 const ADMISSION_BY_AUDIO_MS = 3000;
+/** Ten seconds of 24 kHz audio, the most held while the engine starts. */
+const MAX_EARLY_SAMPLES = 240_000;
 
 export class Bot {
   readonly settings: BotSettings;
@@ -42,7 +46,11 @@ export class Bot {
   private lastError: string | undefined;
   private stream: MeetingStream | undefined;
   private engine: VoicePipeline | undefined;
+  private starting = false;
   private started = false;
+  /** Meeting audio and rosters that arrived while the engine was starting, played in once it has. */
+  private early: EarlyInput[] = [];
+  private earlySamples = 0;
   private timer: NodeJS.Timeout | undefined;
   private firstAudioAt: number | undefined;
 
@@ -79,10 +87,15 @@ export class Bot {
     this.clearTimer();
     this.stream?.close(1000, "replaced by a newer connection");
     this.stream = stream;
-    if (this.engine && !this.started) {
-      this.started = true;
+    if (this.engine && !this.starting) {
+      this.starting = true;
       await this.engine.start();
-      if (this.statusValue === "in_call") this.engine.admitted();
+      this.started = true;
+      for (const input of this.takeEarlyInput()) {
+        if (input.kind === "audio") this.engine?.pushAudio(input.pcm);
+        else this.engine?.pushSpeakers(input.speakers);
+      }
+      if (this.statusValue === "in_call") this.engine?.admitted();
     }
     this.logger.info({ clientId: this.settings.clientId }, "meeting stream attached");
   }
@@ -97,8 +110,9 @@ export class Bot {
   }
 
   receiveAudio(pcm: Int16Array): void {
-    if (!this.engine || !this.started || this.isFinal) return;
-    this.engine.pushAudio(pcm);
+    if (!this.engine || !this.starting || this.isFinal) return;
+    if (this.started) this.engine.pushAudio(pcm);
+    else this.holdEarly({ kind: "audio", pcm });
     if (this.statusValue !== "joining") return;
     const now = performance.now();
     this.firstAudioAt ??= now;
@@ -106,8 +120,9 @@ export class Bot {
   }
 
   receiveSpeakers(speakers: Speaker[]): void {
-    if (!this.engine || !this.started || this.isFinal) return;
-    this.engine.pushSpeakers(speakers);
+    if (!this.engine || !this.starting || this.isFinal) return;
+    if (this.started) this.engine.pushSpeakers(speakers);
+    else this.holdEarly({ kind: "speakers", speakers });
     // The provider streams the roster only once the bot is admitted.
     this.markInCall("roster");
   }
@@ -152,6 +167,24 @@ export class Bot {
       last_error: this.lastError ?? null,
       metrics,
     };
+  }
+
+  /** A local recogniser can take seconds to load on a busy machine; what is said meanwhile still counts. */
+  private holdEarly(input: EarlyInput): void {
+    this.early.push(input);
+    if (input.kind !== "audio") return;
+    this.earlySamples += input.pcm.length;
+    while (this.earlySamples > MAX_EARLY_SAMPLES) {
+      const dropped = this.early.shift();
+      if (dropped?.kind === "audio") this.earlySamples -= dropped.pcm.length;
+    }
+  }
+
+  private takeEarlyInput(): EarlyInput[] {
+    const early = this.early;
+    this.early = [];
+    this.earlySamples = 0;
+    return early;
   }
 
   private async release(code: number, reason: string): Promise<void> {

@@ -8,7 +8,9 @@ import { loadSpeech } from "../../test/fixtures/load-fixture.js";
 import { silentLogger } from "../logger.js";
 import { OpenAiLanguageModel } from "../services/llm/openai-language-model.js";
 import { FakeOpenAiServer } from "../services/llm/testing/fake-openai-server.js";
+import { pocketSphinxMissing } from "../services/stt/local/pocketsphinx-library.js";
 import { PocketSphinxSpeechToText } from "../services/stt/local/pocketsphinx-stt.js";
+import { fliteMissing } from "../services/tts/local/flite-library.js";
 import { FliteTextToSpeech } from "../services/tts/local/flite-tts.js";
 import { SileroVadModel } from "../services/vad/silero-model.js";
 import { BotPipeline } from "./bot-pipeline.js";
@@ -16,7 +18,7 @@ import { BotPipeline } from "./bot-pipeline.js";
 const LONG_ENTRY =
   "Good morning everyone and welcome to the weekly planning meeting. Today we will go through the roadmap, the open questions from last week, and the hiring plan for the next quarter. Please hold your questions until the end.";
 
-describe("barge-in", () => {
+describe.skipIf(pocketSphinxMissing() || fliteMissing())("barge-in with the local engines", () => {
   let llm: FakeOpenAiServer;
   beforeAll(async () => {
     llm = new FakeOpenAiServer({ replies: [{ text: "Sure, go ahead." }] });

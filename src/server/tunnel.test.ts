@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import pino from "pino";
-import { NO_TOKEN_MESSAGE, openTunnel } from "./tunnel.js";
+import { openTunnel } from "./tunnel.js";
 
 describe("openTunnel", () => {
   it("explains, without a token, that only the built-in room works locally", async () => {
@@ -8,6 +8,5 @@ describe("openTunnel", () => {
     const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
     expect(await openTunnel({ address: "127.0.0.1", family: "IPv4", port: 7014 }, undefined, logger)).toBeNull();
     expect(lines.join("")).toContain("built-in meeting room");
-    expect(NO_TOKEN_MESSAGE).toMatch(/cannot reach a server on localhost/);
   });
 });

@@ -5,6 +5,8 @@
  */
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
+import { pocketSphinxMissing } from "../../src/services/stt/local/pocketsphinx-library.js";
+import { fliteMissing } from "../../src/services/tts/local/flite-library.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
@@ -12,8 +14,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return startServer(config, { logger: silentLogger });
 }
 
+/**
+ * Waits are upper bounds for a busy machine: a passing run never reaches them, so each is stretched
+ * this many times to hold when other suites load both cores.
+ */
+const LOAD_ALLOWANCE = 3;
+
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + timeoutMs * LOAD_ALLOWANCE;
   for (;;) {
     const value = await probe();
     if (value) return value;
@@ -24,4 +32,9 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
 
 export async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
+}
+
+/** Why the local speech engines these suites talk through cannot run here, or undefined when they can. */
+export function localSpeechMissing(): string | undefined {
+  return pocketSphinxMissing() ?? fliteMissing();
 }

@@ -9,6 +9,7 @@ import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PreRollBuffer } from "../../audio/pre-roll.js";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
+import { errorMessage } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { Speaker } from "../../pipeline/frames.js";
 import type { SttSession } from "../../services/stt/speech-to-text.js";
@@ -34,6 +35,8 @@ export class MeetingRecorder implements VoicePipeline {
   private readonly preRoll = new PreRollBuffer(16000 * 1.5);
   private readonly listeners: ((line: TranscriptLine) => void)[] = [];
   private writes: Promise<void> = Promise.resolve();
+  /** Audio waiting for the VAD's verdict before it is routed to the recogniser or the pre-roll. */
+  private routed: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RecorderOptions) {
     mkdirSync(options.directory, { recursive: true });
@@ -44,11 +47,16 @@ export class MeetingRecorder implements VoicePipeline {
     this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate);
     // A transcript reads better in whole sentences than in the short turns a conversation needs.
     const params = { ...options.speech.vadParams, minSilenceMs: Math.max(options.speech.vadParams.minSilenceMs, 600) };
-    this.vad = new VadAnalyzer(options.speech.vadModel, params, (t) => {
-      this.listening = t.event === "speech-start";
-      if (this.listening) for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
-      else this.session?.finalize();
-    });
+    this.vad = new VadAnalyzer(
+      options.speech.vadModel,
+      params,
+      (t) => {
+        this.listening = t.event === "speech-start";
+        if (this.listening) for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
+        else this.session?.finalize();
+      },
+      (error) => options.logger.warn({ err: error }, "voice activity scoring failed; the window counts as silence"),
+    );
   }
 
   async start(): Promise<void> {
@@ -76,7 +84,11 @@ export class MeetingRecorder implements VoicePipeline {
     this.wav.write(pcm);
     const audio = this.toRecogniser?.process(pcm);
     if (!audio) return;
-    this.vad.push(audio);
+    // Routed only once scored, so a speech start or stop falls at its exact place in the audio.
+    this.routed = this.vad.push(audio).then(() => this.route(audio));
+  }
+
+  private route(audio: Int16Array): void {
     if (this.listening) this.session?.write(audio);
     else this.preRoll.push(audio);
   }
@@ -98,8 +110,13 @@ export class MeetingRecorder implements VoicePipeline {
   }
 
   async stop(): Promise<void> {
+    await this.routed;
     this.session?.finalize();
-    await this.session?.close().catch(() => {});
+    try {
+      await this.session?.close();
+    } catch (error) {
+      this.options.logger.warn({ err: errorMessage(error) }, "recorder speech-to-text did not close cleanly");
+    }
     await this.wav.close();
     await this.writes;
     this.toRecogniser?.destroy();
@@ -109,7 +126,9 @@ export class MeetingRecorder implements VoicePipeline {
     const at = this.wav.durationSeconds;
     const stamp = `${String(Math.floor(at / 60)).padStart(2, "0")}:${String(Math.floor(at % 60)).padStart(2, "0")}`;
     const line = `[${stamp}] ${this.speaker ?? "Someone"}: ${text}\n`;
-    this.writes = this.writes.then(() => appendFile(this.transcriptPath, line)).catch(() => {});
+    this.writes = this.writes
+      .then(() => appendFile(this.transcriptPath, line))
+      .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error) }, "could not write the transcript line"));
     for (const l of this.listeners) l({ role: "heard", text, speaker: this.speaker, final: true });
   }
 }

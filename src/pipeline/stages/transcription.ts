@@ -6,7 +6,8 @@
  * provider fails, and the bot keeps listening meanwhile.
  */
 import { PreRollBuffer } from "../../audio/pre-roll.js";
-import { type ProviderError, errorMessage } from "../../errors.js";
+import { errorMessage } from "../../errors.js";
+import { HeldSttInput } from "../../services/stt/held-stt-input.js";
 import type { SpeechToText, SttSession, Transcript } from "../../services/stt/speech-to-text.js";
 import { type Direction, type Frame, type Speaker, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";
@@ -15,9 +16,11 @@ import { PIPELINE_RATE } from "./audio-input.js";
 /** Covers the VAD's 250 ms start window plus scoring delays under load. */
 const PRE_ROLL_MS = 1000;
 const MAX_BACKOFF_MS = 8000;
+/** Speech held while the recogniser's session opens or reopens. */
+const MAX_HELD_MS = 10_000;
 
 export class TranscriptionStage extends FrameProcessor {
-  private session: SttSession | undefined;
+  private readonly input = new HeldSttInput((MAX_HELD_MS / 1000) * PIPELINE_RATE);
   private opening: Promise<void> | undefined;
   private readonly preRoll = new PreRollBuffer((PRE_ROLL_MS / 1000) * PIPELINE_RATE);
   private listening = false;
@@ -45,30 +48,25 @@ export class TranscriptionStage extends FrameProcessor {
         break;
       case "user-started-speaking":
         this.listening = true;
-        for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
+        for (const chunk of this.preRoll.drain()) this.input.write(chunk);
         break;
       case "user-stopped-speaking":
         this.listening = false;
-        this.session?.finalize();
+        this.input.finalize();
         break;
       case "end":
-      case "cancel": {
+      case "cancel":
         this.stopped = true;
-        const session = this.session;
-        this.session = undefined;
-        await session?.close().catch(() => {});
+        this.input.clear();
+        await this.closeSession(this.input.detach());
         break;
-      }
     }
     await this.push(f, direction);
   }
 
   private hear(audio: Int16Array): void {
-    if (this.listening) {
-      this.session?.write(audio);
-      return;
-    }
-    this.preRoll.push(audio);
+    if (this.listening) this.input.write(audio);
+    else this.preRoll.push(audio);
   }
 
   private open(): Promise<void> {
@@ -77,31 +75,38 @@ export class TranscriptionStage extends FrameProcessor {
         { sampleRate: PIPELINE_RATE, language: this.language },
         { onTranscript: (t) => void this.transcribed(t), onError: (e) => this.failed(e) },
       )
-      .then((session) => {
+      .then(async (session) => {
         // The bot may have left while the session was opening.
-        if (this.stopped) return void session.close().catch(() => {});
-        this.session = session;
+        if (this.stopped) return this.closeSession(session);
+        this.input.attach(session);
         this.failures = 0;
       })
-      .catch((error: unknown) => this.failed(error as ProviderError))
+      .catch((error: unknown) => this.failed(error))
       .finally(() => {
         this.opening = undefined;
       });
     return this.opening;
   }
 
-  private failed(error: ProviderError | Error): void {
+  private failed(error: unknown): void {
     this.logger.warn({ err: errorMessage(error) }, "speech-to-text failed; reopening");
-    const broken = this.session;
-    this.session = undefined;
-    void broken?.close().catch(() => {});
+    void this.closeSession(this.input.detach());
     if (this.stopped) return;
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures);
     this.failures += 1;
     setTimeout(() => {
       if (!this.stopped) void this.open();
     }, delay).unref();
-    void this.pushError(error);
+    void this.pushError(error instanceof Error ? error : new Error(errorMessage(error)));
+  }
+
+  /** Closing a session that already broke may fail too; that is worth a line, not more. */
+  private async closeSession(session: SttSession | undefined): Promise<void> {
+    try {
+      await session?.close();
+    } catch (error) {
+      this.logger.debug({ err: errorMessage(error) }, "speech-to-text session did not close cleanly");
+    }
   }
 
   private async transcribed(t: Transcript): Promise<void> {

@@ -17,7 +17,12 @@ export class VoiceActivityStage extends FrameProcessor {
 
   constructor(model: VoiceActivityModel, params: VadParams, private readonly metrics: TurnMetrics) {
     super("voice-activity");
-    this.analyzer = new VadAnalyzer(model, params, (transition) => void this.announce(transition));
+    this.analyzer = new VadAnalyzer(
+      model,
+      params,
+      (transition) => void this.announce(transition),
+      (error) => this.logger.error({ err: error }, "voice activity scoring failed; the window counts as silence"),
+    );
   }
 
   get userSpeaking(): boolean {
@@ -25,7 +30,9 @@ export class VoiceActivityStage extends FrameProcessor {
   }
 
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
-    if (f.type === "input-audio" && direction === "downstream") this.analyzer.push(f.audio);
+    // Audio moves on only once the VAD has scored it, so the speech events pushed while scoring
+    // reach the recogniser's gate exactly where they belong in the audio, however busy the machine.
+    if (f.type === "input-audio" && direction === "downstream") await this.analyzer.push(f.audio);
     await this.push(f, direction);
   }
 

@@ -34,10 +34,15 @@ export class VadAnalyzer {
   private chain: Promise<void> = Promise.resolve();
   lastProbability = 0;
 
+  /**
+   * @param onError told when a window could not be scored; that window counts as silence and the
+   * analyzer goes on with the next one, so one failed batch never leaves the bot deaf for good.
+   */
   constructor(
     model: VoiceActivityModel,
     private readonly params: VadParams,
     private readonly onTransition: (transition: VadTransition) => void,
+    private readonly onError: (error: unknown) => void,
   ) {
     this.stream = model.createStream();
     this.chunker = new FrameChunker(model.windowSamples);
@@ -48,15 +53,16 @@ export class VadAnalyzer {
     return this.state === "speaking" || this.state === "stopping";
   }
 
-  /** Feeds 16 kHz PCM; transitions are reported through the callback as windows are scored. */
-  push(pcm: Int16Array): void {
+  /**
+   * Feeds 16 kHz PCM. Transitions are reported through the callback as windows are scored; the
+   * promise resolves once this audio has been scored, after any transition it caused was reported.
+   * Callers that route audio on the VAD's decisions wait for it, so each decision falls at its exact
+   * place in the audio however late the scoring runs on a busy machine.
+   */
+  push(pcm: Int16Array): Promise<void> {
     for (const window of this.chunker.push(pcm)) {
-      this.chain = this.chain.then(() => this.analyse(window)).catch(() => {});
+      this.chain = this.chain.then(() => this.analyse(window)).catch((error: unknown) => this.scoringFailed(error));
     }
-  }
-
-  /** Resolves once every window pushed so far has been scored. */
-  settled(): Promise<void> {
     return this.chain;
   }
 
@@ -74,6 +80,11 @@ export class VadAnalyzer {
     this.smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
     const voiced = probability >= this.params.threshold && this.smoothedVolume >= this.params.minVolume;
     this.step(voiced);
+  }
+
+  private scoringFailed(error: unknown): void {
+    this.step(false);
+    this.onError(error);
   }
 
   private step(voiced: boolean): void {

@@ -50,6 +50,11 @@ export class FakeMeetingBot {
     this.setSpeaking(speaker, true);
   }
 
+  /** Whether queued speech is still being streamed into the meeting. */
+  get talking(): boolean {
+    return this.queued.length > 0;
+  }
+
   /** Everything our server sent, concatenated, as it would have played. */
   heard(): Int16Array {
     return concatPcm(this.received);
