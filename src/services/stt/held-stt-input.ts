@@ -22,14 +22,20 @@ export class HeldSttInput {
   }
 
   write(audio: Int16Array): void {
-    if (this.session) return this.session.write(audio);
+    if (this.session) {
+      this.session.write(audio);
+      return;
+    }
     this.held.push({ kind: "audio", audio });
     this.heldSamples += audio.length;
     while (this.heldSamples > this.maxHeldSamples) this.dropOldest();
   }
 
   finalize(): void {
-    if (this.session) return this.session.finalize();
+    if (this.session) {
+      this.session.finalize();
+      return;
+    }
     // An utterance end with no audio held before it has nothing to end.
     if (this.held.at(-1)?.kind === "audio") this.held.push({ kind: "finalize" });
   }
