@@ -46,7 +46,8 @@ export class Bot {
   private lastError: string | undefined;
   private stream: MeetingStream | undefined;
   private engine: VoicePipeline | undefined;
-  private starting = false;
+  /** Set once the first stream attached; a leave waits for it so nothing held is lost. */
+  private startup: Promise<void> | undefined;
   private started = false;
   /** Meeting audio and rosters that arrived while the engine was starting, played in once it has. */
   private early: EarlyInput[] = [];
@@ -87,17 +88,22 @@ export class Bot {
     this.clearTimer();
     this.stream?.close(1000, "replaced by a newer connection");
     this.stream = stream;
-    if (this.engine && !this.starting) {
-      this.starting = true;
-      await this.engine.start();
-      this.started = true;
-      for (const input of this.takeEarlyInput()) {
-        if (input.kind === "audio") this.engine?.pushAudio(input.pcm);
-        else this.engine?.pushSpeakers(input.speakers);
-      }
-      if (this.statusValue === "in_call") this.engine?.admitted();
+    if (this.engine && !this.startup) {
+      this.startup = this.startEngine(this.engine);
+      await this.startup;
     }
     this.logger.info({ clientId: this.settings.clientId }, "meeting stream attached");
+  }
+
+  /** Starts the engine, then plays in what the meeting sent meanwhile, even if the bot is leaving by then. */
+  private async startEngine(engine: VoicePipeline): Promise<void> {
+    await engine.start();
+    this.started = true;
+    for (const input of this.takeEarlyInput()) {
+      if (input.kind === "audio") engine.pushAudio(input.pcm);
+      else engine.pushSpeakers(input.speakers);
+    }
+    if (this.statusValue === "in_call") engine.admitted();
   }
 
   /** The stream closed. A live bot waits a little for the provider to reconnect. */
@@ -110,7 +116,7 @@ export class Bot {
   }
 
   receiveAudio(pcm: Int16Array): void {
-    if (!this.engine || !this.starting || this.isFinal) return;
+    if (!this.engine || !this.startup || this.isFinal) return;
     if (this.started) this.engine.pushAudio(pcm);
     else this.holdEarly({ kind: "audio", pcm });
     if (this.statusValue !== "joining") return;
@@ -120,7 +126,7 @@ export class Bot {
   }
 
   receiveSpeakers(speakers: Speaker[]): void {
-    if (!this.engine || !this.starting || this.isFinal) return;
+    if (!this.engine || !this.startup || this.isFinal) return;
     if (this.started) this.engine.pushSpeakers(speakers);
     else this.holdEarly({ kind: "speakers", speakers });
     // The provider streams the roster only once the bot is admitted.
@@ -191,6 +197,11 @@ export class Bot {
     this.clearTimer();
     const engine = this.engine;
     this.engine = undefined;
+    try {
+      await this.startup;
+    } catch (error) {
+      this.logger.error({ err: error }, "pipeline failed to start");
+    }
     try {
       await engine?.stop();
     } catch (error) {
