@@ -151,6 +151,23 @@ describe("start-up without keys", () => {
     await expect(startServer(loadConfig({ PORT: "0", LOG_LEVEL: "silent" }), { publicTunnel: true })).rejects.toThrow(/public tunnel/);
   });
 
+  it("on loopback, trusts this machine's callers but not requests relayed by a proxy or tunnel", async () => {
+    const open = await startTestServer();
+    try {
+      expect((await request(open, "GET", "/bots")).status).toBe(200);
+      expect(await json(await request(open, "GET", "/health"))).toHaveProperty("providers");
+      for (const header of ["x-forwarded-for", "forwarded", "x-real-ip"]) {
+        const relayed = await request(open, "GET", "/bots", { [header]: header === "forwarded" ? "for=203.0.113.7" : "203.0.113.7" });
+        expect(relayed.status, header).toBe(401);
+        expect(await json(relayed)).toMatchObject({ code: "AUTH_REQUIRED", message: expect.stringMatching(/proxy or tunnel.*SPEAKING_BOTS_API_KEYS/) });
+      }
+      const relayedHealth = await json(await request(open, "GET", "/health", { "x-forwarded-for": "203.0.113.7" }));
+      expect(Object.keys(relayedHealth).sort()).toEqual(["status", "version"]);
+    } finally {
+      await open.close();
+    }
+  });
+
   it("says so in the log, and never logs a key", async () => {
     const lines: string[] = [];
     const logger = pino(loggerOptions("debug"), { write: (line: string) => lines.push(line) });
