@@ -4,13 +4,17 @@
  * a reachable interface, and the limits (bot caps, request rates, images, slow clients) answered
  * with a status, `Retry-After` and a body naming the setting.
  */
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { ApiError, SpeakingBotsClient } from "../../src/cli/api-client.js";
 import { loadConfig } from "../../src/config.js";
 import { loggerOptions } from "../../src/logger.js";
 import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
@@ -109,6 +113,14 @@ describe("API keys and tenants", () => {
     expect(closed).toBe(1008);
   });
 
+  it("lets the CLI's client in with SPEAKING_BOTS_API_KEY, and says which setting is missing without it", async () => {
+    expect((await new SpeakingBotsClient(server.url, { serverKey: ALICE }).personas()).length).toBeGreaterThan(0);
+    const refused = await new SpeakingBotsClient(server.url).personas().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(401);
+    expect((refused as ApiError).message).toMatch(/SPEAKING_BOTS_API_KEY/);
+  });
+
   it("shows, lists and removes a bot only for the tenant that sent it", async () => {
     const created = await request(server, "POST", "/bots", bearer(ALICE), { meeting_url: MEET, personas: ["interviewer"] });
     expect(created.status).toBe(201);
@@ -144,11 +156,27 @@ describe("API keys and tenants", () => {
 });
 
 describe("start-up without keys", () => {
+  // Documentation addresses (TEST-NET, 2001:db8::): were the refusal to regress, listening would fail
+  // rather than open a port to the network.
   it("refuses to listen on a reachable interface without --allow-anonymous", async () => {
-    for (const host of ["0.0.0.0", "::"]) {
+    for (const host of ["192.0.2.1", "2001:db8::1"]) {
       await expect(startTestServer({ HOST: host })).rejects.toThrow(/Refusing to start on .* without API keys.*--allow-anonymous/s);
     }
     await expect(startServer(loadConfig({ PORT: "0", LOG_LEVEL: "silent" }), { publicTunnel: true })).rejects.toThrow(/public tunnel/);
+  });
+
+  it("`serve` on a reachable HOST without keys exits with a message naming --allow-anonymous", async () => {
+    const bin = fileURLToPath(new URL("../../bin/speaking-bots.js", import.meta.url));
+    const cwd = await mkdtemp(join(tmpdir(), "speaking-bots-serve-")); // no .env there
+    const env = { PATH: process.env.PATH ?? "", HOME: cwd, LOG_LEVEL: "silent" };
+    try {
+      const run = promisify(execFile)(process.execPath, [bin, "serve", "--host", "192.0.2.1", "--port", "0"], { cwd, env, timeout: 60_000 });
+      const failure = (await run.then(() => undefined, (error: unknown) => error)) as { code?: number; stderr?: string } | undefined;
+      expect(failure?.code).toBe(2);
+      expect(failure?.stderr).toMatch(/Refusing to start on 192\.0\.2\.1 without API keys.*SPEAKING_BOTS_API_KEYS.*--allow-anonymous/s);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 
   it("on loopback, trusts this machine's callers but not requests relayed by a proxy or tunnel", async () => {
