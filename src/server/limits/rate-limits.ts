@@ -34,7 +34,8 @@ export function rateLimitKey(request: FastifyRequest): string {
  * should draw on the same allowance. Needs `registerRateLimiting` on an ancestor.
  */
 export function rateLimitHook(app: FastifyInstance, rule: RateLimitRule): onRequestAsyncHookHandler {
-  if (rule.max === 0) return async () => {};
+  // A limit of 0 is no limit: the hook lets every request through.
+  if (rule.max === 0) return async () => undefined;
   const check = app.createRateLimit({ max: rule.max, timeWindow: rule.windowMs, keyGenerator: rateLimitKey });
   const window = rule.windowMs >= 3_600_000 ? `${rule.windowMs / 3_600_000} h` : `${Math.round(rule.windowMs / 1000)} s`;
   return async (request: FastifyRequest, reply: FastifyReply) => {
