@@ -5,6 +5,7 @@
  * a developer's real keys by accident. `.env.example` documents each variable.
  */
 import { z } from "zod";
+import { parseApiKeys } from "./server/auth/api-keys.js";
 
 const optionalString = z
   .string()
@@ -12,12 +13,46 @@ const optionalString = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 const optionalUrl = optionalString.pipe(z.url().optional());
 const number = (fallback: number) => z.coerce.number().finite().default(fallback);
+/** A yes/no variable: true, false, 1, 0 or empty (false). */
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+/** A positive whole number, or unset to let the server derive it. */
+const optionalCount = optionalString
+  .transform((value) => (value === undefined ? undefined : Number(value)))
+  .pipe(z.number().int().min(1).optional());
+/** A whole number of requests; 0 turns the limit off. */
+const allowance = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const milliseconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(7014),
   HOST: z.string().default("127.0.0.1"),
   BASE_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  // Access: API keys (one per tenant) and the explicit opt-in to anonymous access off loopback.
+  SPEAKING_BOTS_API_KEYS: optionalString.transform((text, context) => {
+    const parsed = parseApiKeys(text);
+    for (const problem of parsed.problems) context.addIssue({ code: "custom", message: problem });
+    return parsed.keys;
+  }),
+  ALLOW_ANONYMOUS: flag,
+  /** The key the CLI sends to a server (Authorization: Bearer). */
+  SPEAKING_BOTS_API_KEY: optionalString,
+
+  // Limits: bot caps (derived from memory when unset), request rates, images, socket timeouts.
+  MAX_BOTS: optionalCount,
+  MAX_BOTS_PER_TENANT: optionalCount,
+  RATE_LIMIT_BOTS_PER_MINUTE: allowance(60),
+  RATE_LIMIT_PERSONAS_PER_MINUTE: allowance(10),
+  PERSONA_IMAGES_PER_HOUR: allowance(60),
+  MAX_PERSONA_IMAGE_FILES: allowance(1000),
+  HTTP_REQUEST_TIMEOUT_MS: milliseconds(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds(10_000),
+  HTTP_IDLE_TIMEOUT_MS: milliseconds(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(72_000),
 
   MEETING_PROVIDER: z.enum(["auto", "meetingbaas", "local"]).default("auto"),
   MEETING_BAAS_API_KEY: optionalString,

@@ -16,6 +16,10 @@ export const REDACTED_PATHS = [
   "req.headers.authorization",
   "headers.authorization",
   "*.authorization",
+  "*.headers.authorization",
+  "headers['x-api-key']",
+  "req.headers['x-api-key']",
+  "*.headers['x-api-key']",
   "*.token",
   "*.secret",
 ];

@@ -31,7 +31,12 @@ export interface BotManagerOptions {
 }
 
 export interface LaunchContext {
+  /** The caller's own MeetingBaas key, from the x-meeting-baas-api-key header. */
   apiKey: string | undefined;
+  /** The tenant sending the bot; undefined when the server runs without API keys. */
+  tenant: string | undefined;
+  /** Whether the bot may fall back to the server's MEETING_BAAS_API_KEY (never for anonymous callers off loopback). */
+  mayUseServerKey: boolean;
   headers: Record<string, string | string[] | undefined>;
   encrypted: boolean;
 }
@@ -51,7 +56,7 @@ export class BotManager {
   async launch(request: BotRequest, context: LaunchContext): Promise<Bot> {
     if (this.shuttingDown) throw new AppError("SHUTTING_DOWN", "The server is shutting down and takes no new bots");
     const provider = this.options.providers.select(request.meeting_url);
-    const apiKey = context.apiKey ?? this.options.serverApiKey;
+    const apiKey = context.apiKey ?? (context.mayUseServerKey ? this.options.serverApiKey : undefined);
     if (provider.requiresApiKey && !apiKey) {
       throw new AppError("API_KEY_MISSING", "Missing MeetingBaas API key: send it in the x-meeting-baas-api-key header");
     }
@@ -67,7 +72,7 @@ export class BotManager {
     });
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
     const botName = request.bot_name || persona.name;
-    const logger = this.options.logger.child({ clientId, persona: persona.key });
+    const logger = this.options.logger.child({ clientId, persona: persona.key, tenant: context.tenant });
     const bot = new Bot(
       {
         clientId,
@@ -79,6 +84,7 @@ export class BotManager {
         recorder: request.recorder,
         connectTimeoutMs: this.options.connectTimeoutMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
+        tenant: context.tenant,
       },
       (sendAudio) =>
         this.options.createEngine(
@@ -126,16 +132,22 @@ export class BotManager {
     return this.options.baseUrl ? `${this.options.baseUrl.replace(/\/+$/, "")}/webhook` : undefined;
   }
 
-  get(botId: string): Bot | undefined {
-    return this.byId.get(botId) ?? this.byClientId.get(botId);
+  /**
+   * The bot with this id. With `tenant`, only that tenant's bot: another tenant's bot is as
+   * unknown as one never launched. Without it (no API keys, or internal callers), any bot.
+   */
+  get(botId: string, tenant?: string): Bot | undefined {
+    const bot = this.byId.get(botId) ?? this.byClientId.get(botId);
+    return bot && ownedBy(bot, tenant) ? bot : undefined;
   }
 
   byClient(clientId: string): Bot | undefined {
     return this.byClientId.get(clientId);
   }
 
-  list(): Bot[] {
-    return [...new Set(this.byId.values())];
+  /** Every bot, or with `tenant` only that tenant's bots. */
+  list(tenant?: string): Bot[] {
+    return [...new Set(this.byId.values())].filter((bot) => ownedBy(bot, tenant));
   }
 
   get activeCount(): number {
@@ -151,8 +163,8 @@ export class BotManager {
   }
 
   /** Makes a bot leave its meeting. Leaving a bot that already left is not an error. */
-  async leave(botId: string): Promise<Bot> {
-    const bot = this.get(botId);
+  async leave(botId: string, tenant?: string): Promise<Bot> {
+    const bot = this.get(botId, tenant);
     if (!bot) throw new AppError("BOT_NOT_FOUND", `No bot with id ${botId.slice(0, 100)}: it was never launched by this server`);
     if (bot.isFinal || bot.status === "leaving") return bot;
     await this.leaveProvider(bot);
@@ -200,6 +212,10 @@ function providerFailure(provider: string, error: unknown): AppError {
     });
   }
   return new AppError("PROVIDER_UNREACHABLE", `${provider} could not be reached or failed: ${errorMessage(error)}`, { retryable: true });
+}
+
+function ownedBy(bot: Bot, tenant: string | undefined): boolean {
+  return tenant === undefined || bot.settings.tenant === tenant;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -20,6 +20,8 @@ export interface BotSettings {
   connectTimeoutMs: number;
   /** How long a dropped stream may take to come back before the bot counts as failed. */
   reconnectGraceMs: number;
+  /** The tenant (API key) that sent the bot; only it sees and removes the bot. */
+  tenant?: string | undefined;
 }
 
 type EarlyInput = { kind: "audio"; pcm: Int16Array } | { kind: "speakers"; speakers: Speaker[] };

@@ -1,6 +1,7 @@
 /**
  * @module cli/api-client
- * The CLI's client for a Speaking Bots server's HTTP API.
+ * The CLI's client for a Speaking Bots server's HTTP API. It proves who it is with the server's
+ * API key (`Authorization: Bearer`) and passes a MeetingBaas key along when it has one.
  */
 export interface PersonaSummary {
   key: string;
@@ -26,10 +27,17 @@ export class ApiError extends Error {
   }
 }
 
+export interface ClientKeys {
+  /** This server's API key (SPEAKING_BOTS_API_KEY), sent as `Authorization: Bearer`. */
+  serverKey?: string | undefined;
+  /** A MeetingBaas key for the bots, sent as `x-meeting-baas-api-key`. */
+  meetingBaasKey?: string | undefined;
+}
+
 export class SpeakingBotsClient {
   constructor(
     readonly baseUrl: string,
-    private readonly apiKey: string | undefined,
+    private readonly keys: ClientKeys = {},
   ) {}
 
   personas(): Promise<PersonaSummary[]> {
@@ -51,7 +59,8 @@ export class SpeakingBotsClient {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
-    if (this.apiKey) headers["x-meeting-baas-api-key"] = this.apiKey;
+    if (this.keys.serverKey) headers.authorization = `Bearer ${this.keys.serverKey}`;
+    if (this.keys.meetingBaasKey) headers["x-meeting-baas-api-key"] = this.keys.meetingBaasKey;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
@@ -60,6 +69,9 @@ export class SpeakingBotsClient {
       throw new ApiError(0, `Cannot reach the Speaking Bots server at ${this.baseUrl} (${reason}). Start it with \`npm start\` or pass --server.`);
     }
     const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.status === 401 && !this.keys.serverKey) {
+      throw new ApiError(401, `${String(json.message ?? "The server needs an API key")} (set SPEAKING_BOTS_API_KEY for the CLI)`);
+    }
     if (!response.ok) throw new ApiError(response.status, String(json.message ?? `${response.status} ${response.statusText}`));
     return json as T;
   }

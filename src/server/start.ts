@@ -26,6 +26,8 @@ import { PersonaStore } from "../personas/persona-store.js";
 import { createSpeechServices } from "../services/create-speech-services.js";
 import { planProviders } from "../services/select-providers.js";
 import { buildApp } from "./app.js";
+import { accessMode } from "./auth/exposure.js";
+import { availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
@@ -43,6 +45,8 @@ export interface StartOptions {
   logger?: Logger;
   /** The public URL of a tunnel, once one is open. */
   tunnelUrl?: () => string | undefined;
+  /** A public tunnel will forward the internet here: treated like a reachable HOST. */
+  publicTunnel?: boolean;
   /** Ready-made speech services (benchmarks and tests share one set across servers). */
   speech?: SpeechServices;
 }
@@ -55,12 +59,14 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  accessMode(config, { tunnel: options.publicTunnel }); // refuses an open server on a reachable interface, before anything loads
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const personas = await new PersonaStore(personaDirectories(config)).load();
   for (const problem of personas.problems) logger.warn(problem, "persona skipped");
   const plan = planProviders(config);
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
+  const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
   const rooms = new RoomHub(config.ROOM_EMPTY_TIMEOUT_MS);
   const pipecatRelays = new Map<string, PipecatRelay>();
@@ -91,12 +97,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config,
     logger,
     bots,
+    limits,
+    publicTunnel: options.publicTunnel,
     health: () => buildHealthReport(plan, providers.names, bots),
     plugins: [
       personaRoutes({
         store: personas,
         llm: speech.llm,
         images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
+        limits,
       }),
       metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
   });

@@ -36,13 +36,15 @@ const port = (value: string) => {
 
 async function connect(options: JoinOptions, roomServer: string | undefined, view: StatusView): Promise<{ client: SpeakingBotsClient; server?: RunningServer }> {
   const config = configFromEnvironment();
-  const apiKey = options.apiKey ?? config.MEETING_BAAS_API_KEY;
+  const meetingBaasKey = options.apiKey ?? config.MEETING_BAAS_API_KEY;
   const external = options.server ?? roomServer;
-  if (external) return { client: new SpeakingBotsClient(external.replace(/\/+$/, ""), apiKey) };
+  if (external) return { client: new SpeakingBotsClient(external.replace(/\/+$/, ""), { serverKey: config.SPEAKING_BOTS_API_KEY, meetingBaasKey }) };
   await checkPortFree(options.startPort);
   const server = await startServer({ ...config, PORT: options.startPort, HOST: "127.0.0.1", LOG_LEVEL: "warn" }, { logger: createLogger("warn") });
   view.log(`Started a server on ${server.url}`);
-  return { client: new SpeakingBotsClient(server.url, apiKey), server };
+  // The server in this process takes the keys of this environment; speak as its first tenant if need be.
+  const serverKey = config.SPEAKING_BOTS_API_KEY ?? config.SPEAKING_BOTS_API_KEYS[0]?.key;
+  return { client: new SpeakingBotsClient(server.url, { serverKey, meetingBaasKey }), server };
 }
 
 async function run(options: JoinOptions): Promise<void> {

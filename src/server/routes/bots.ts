@@ -7,6 +7,10 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BotManager } from "../../bots/bot-manager.js";
 import { botInfoSchema, botRequestSchema } from "../../bots/bot-request.js";
+import { callerOf } from "../auth/caller.js";
+import { BotCapacity, isRefusal } from "../limits/bot-capacity.js";
+import { rateLimitHook } from "../limits/rate-limits.js";
+import type { ServerLimits } from "../limits/server-limits.js";
 import { errorResponses } from "../schemas.js";
 
 const botIdParams = z.object({ bot_id: z.string().min(1).max(200).describe("The id returned by POST /bots") });
@@ -14,14 +18,18 @@ const apiKeyHeader = z.object({
   "x-meeting-baas-api-key": z
     .string()
     .optional()
-    .describe("Your MeetingBaas API key; not needed for built-in rooms or when the server has MEETING_BAAS_API_KEY"),
+    .describe("Your MeetingBaas API key; not needed for built-in rooms, nor for key holders when the server has MEETING_BAAS_API_KEY"),
 });
 
-export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
+export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPluginAsyncZod {
   return async (app) => {
+    const capacity = new BotCapacity(limits, (tenant) => bots.list(tenant).filter((bot) => !bot.isFinal).length);
+    const launchRate = rateLimitHook(app, { setting: "RATE_LIMIT_BOTS_PER_MINUTE", max: limits.botsPerMinute, windowMs: 60_000, what: "bot launches" });
+
     app.post(
       "/bots",
       {
+        onRequest: launchRate,
         schema: {
           tags: ["bots"],
           summary: "Send a speaking bot into a meeting",
@@ -31,9 +39,22 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        const caller = callerOf(request);
+        const lease = capacity.reserve(caller.tenant);
+        if (isRefusal(lease)) return reply.status(lease.status).header("retry-after", String(lease.retryAfterSeconds)).send(lease.body);
         const apiKey = request.headers["x-meeting-baas-api-key"]?.trim() || undefined;
-        const bot = await bots.launch(request.body, { apiKey, headers: request.headers, encrypted: request.protocol === "https" });
-        return reply.status(201).send({ bot_id: bot.id });
+        try {
+          const bot = await bots.launch(request.body, {
+            apiKey,
+            tenant: caller.tenant,
+            mayUseServerKey: caller.mayUseServerMeetingKey,
+            headers: request.headers,
+            encrypted: request.protocol === "https",
+          });
+          return reply.status(201).send({ bot_id: bot.id });
+        } finally {
+          lease.release();
+        }
       },
     );
 
@@ -49,15 +70,15 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const bot = await bots.leave(request.params.bot_id);
+        const bot = await bots.leave(request.params.bot_id, callerOf(request).tenant);
         return { bot_id: bot.id, status: bot.status };
       },
     );
 
     app.get(
       "/bots",
-      { schema: { tags: ["bots"], summary: "List the bots of this server", response: { 200: z.object({ bots: z.array(botInfoSchema) }) } } },
-      async () => ({ bots: bots.list().map((bot) => bot.info()) }),
+      { schema: { tags: ["bots"], summary: "List your bots (every bot when the server has no API keys)", response: { 200: z.object({ bots: z.array(botInfoSchema) }) } } },
+      async (request) => ({ bots: bots.list(callerOf(request).tenant).map((bot) => bot.info()) }),
     );
 
     app.get(
@@ -71,7 +92,7 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const bot = bots.get(request.params.bot_id);
+        const bot = bots.get(request.params.bot_id, callerOf(request).tenant);
         if (!bot) return reply.status(404).send({ code: "BOT_NOT_FOUND", message: `No bot with id ${request.params.bot_id}` });
         return bot.info();
       },

@@ -1,10 +1,12 @@
 /**
  * @module server/routes/health
  * `GET /` and `GET /health`: is the server up, which version, how many bots, and which speech, LLM
- * and meeting providers are in use and why.
+ * and meeting providers are in use and why. When the server has API keys, callers without one get
+ * only the status and version: enough for a load balancer's check, nothing about the deployment.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { callerOf } from "../auth/caller.js";
 
 export const providerChoiceSchema = z.object({
   name: z.string(),
@@ -30,10 +32,23 @@ export const healthSchema = z.object({
 });
 export type Health = z.infer<typeof healthSchema>;
 
+export const publicHealthSchema = healthSchema.pick({ status: true, version: true });
+
 export function healthRoutes(report: () => Health): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get("/health", { schema: { tags: ["service"], summary: "Health, version and chosen providers", response: { 200: healthSchema } } }, async () =>
-      report(),
+    app.get(
+      "/health",
+      {
+        schema: {
+          tags: ["service"],
+          summary: "Health, version and chosen providers (status and version only without an API key, when keys are required)",
+          response: { 200: z.union([healthSchema, publicHealthSchema]) },
+        },
+      },
+      async (request) => {
+        const health = report();
+        return callerOf(request).identified ? health : { status: health.status, version: health.version };
+      },
     );
     app.get(
       "/",

@@ -1,7 +1,9 @@
 /**
  * @module server/routes/personas
  * `GET /personas` lists the persona library; `GET /personas/{name}` shows one persona (looked up by
- * folder name, display name, then closest words).
+ * folder name, display name, then closest words). Creating personas and images spends LLM and
+ * image-service credit, so both share one per-tenant rate limit, and images have an hourly and an
+ * on-disk cap of their own.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -12,7 +14,10 @@ import type { Persona } from "../../personas/persona.js";
 import { type ImageOptions, PERSONA_IMAGE_ROUTE, generatePersonaImage } from "../../personas/persona-images.js";
 import type { PersonaStore } from "../../personas/persona-store.js";
 import type { LanguageModel } from "../../services/llm/language-model.js";
-import { errorResponses } from "../schemas.js";
+import { imageQuotaRefusal } from "../limits/image-file-quota.js";
+import { rateLimitHook } from "../limits/rate-limits.js";
+import type { ServerLimits } from "../limits/server-limits.js";
+import { errorResponses, errorSchema } from "../schemas.js";
 
 const summarySchema = z.object({
   key: z.string(),
@@ -57,13 +62,18 @@ export interface PersonaRouteDeps {
   store: PersonaStore;
   llm: LanguageModel;
   images: ImageOptions;
+  limits: Pick<ServerLimits, "personasPerMinute" | "personaImagesPerHour" | "maxPersonaImageFiles">;
 }
 
-export function personaRoutes({ store, llm, images }: PersonaRouteDeps): FastifyPluginAsyncZod {
+export function personaRoutes({ store, llm, images, limits }: PersonaRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    const creationRate = rateLimitHook(app, { setting: "RATE_LIMIT_PERSONAS_PER_MINUTE", max: limits.personasPerMinute, windowMs: 60_000, what: "persona requests" });
+    const imageRate = rateLimitHook(app, { setting: "PERSONA_IMAGES_PER_HOUR", max: limits.personaImagesPerHour, windowMs: 3_600_000, what: "persona images" });
+
     app.post(
       "/personas",
       {
+        onRequest: creationRate,
         schema: {
           tags: ["personas"],
           summary: "Create a persona from a free-text description (needs an LLM)",
@@ -80,14 +90,20 @@ export function personaRoutes({ store, llm, images }: PersonaRouteDeps): Fastify
     app.post(
       "/personas/generate-image",
       {
+        onRequest: [creationRate, imageRate],
         schema: {
           tags: ["personas"],
           summary: "Make an avatar for a persona (Replicate when configured, else drawn offline)",
           body: imageRequestSchema,
-          response: { 201: z.object({ name: z.string(), image_url: z.string(), generated_at: z.string() }), ...errorResponses },
+          response: { 201: z.object({ name: z.string(), image_url: z.string(), generated_at: z.string() }), ...errorResponses, 507: errorSchema },
         },
       },
-      async (request, reply) => reply.status(201).send(await generatePersonaImage(request.body, images)),
+      async (request, reply) => {
+        // Replicate's images stay on Replicate; only drawn avatars are written to our disk.
+        const full = images.replicateToken ? undefined : await imageQuotaRefusal(images.directory, limits.maxPersonaImageFiles);
+        if (full) return reply.status(full.status).send(full.body);
+        return reply.status(201).send(await generatePersonaImage(request.body, images));
+      },
     );
     app.get<{ Params: { file: string } }>(`${PERSONA_IMAGE_ROUTE}/:file`, { schema: { hide: true } }, async (request, reply) => {
       if (!/^[a-z0-9-]+\.svg$/.test(request.params.file)) return reply.status(404).send({ code: "ROUTE_NOT_FOUND", message: "No such image" });
