@@ -1,0 +1,77 @@
+/**
+ * @module bench/memory-cycles
+ * Whether memory comes back when bots leave: rounds of N bots with the local engines (one
+ * PocketSphinx decoder each) are sent into meetings, hear a few seconds of audio, and are removed;
+ * resident memory is read after each round, once the bots are gone. Run as a child process so the
+ * figures start from a clean process (`node --expose-gc --import tsx bench/memory-cycles.ts N R`).
+ */
+import { execFileSync } from "node:child_process";
+import { FakeMeetingBaas } from "../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
+import { benchServer, sleep, until } from "./harness.js";
+
+export interface MemoryCycles {
+  botsPerRound: number;
+  rounds: number;
+  /** Resident memory with the server up and no bot yet, in MB. */
+  startRssMb: number;
+  /** Resident memory while the last round's bots were in their meetings, in MB. */
+  peakRssMb: number;
+  /** Resident memory after each round, once every bot has left, in MB. */
+  afterRoundRssMb: number[];
+}
+
+const rss = () => Math.round(process.memoryUsage().rss / 1e6);
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    global.gc?.();
+    await sleep(300);
+  }
+}
+
+async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> {
+  const baas = new FakeMeetingBaas({ script: { participants: ["Ada"], connectDelayMs: 10 } });
+  const server = await benchServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", STT_PROVIDER: "local", TTS_PROVIDER: "local", LLM_PROVIDER: "none" });
+  await settle();
+  const startRssMb = rss();
+  let peakRssMb = startRssMb;
+  const afterRoundRssMb: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const ids: string[] = [];
+    for (let i = 0; i < botsPerRound; i++) {
+      const response = await fetch(`${server.url}/bots`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ meeting_url: `https://meet.google.com/abc-defg-${String(round * botsPerRound + i).padStart(3, "0")}` }),
+      });
+      const body = (await response.json()) as { bot_id?: string; message?: string };
+      if (!body.bot_id) throw new Error(`launch refused (${response.status}): ${body.message}`);
+      ids.push(body.bot_id);
+    }
+    if (!(await until(() => ids.every((id) => server.bots.get(id)?.status === "in_call"), 60_000))) throw new Error("bots did not reach the call");
+    await sleep(3000);
+    peakRssMb = Math.max(peakRssMb, rss());
+    await Promise.all(ids.map((id) => fetch(`${server.url}/bots/${id}`, { method: "DELETE" })));
+    await until(() => ids.every((id) => server.bots.get(id)?.isFinal ?? true), 30_000);
+    await settle();
+    afterRoundRssMb.push(rss());
+  }
+  await server.close();
+  await baas.stop();
+  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb };
+}
+
+/** Runs the rounds in a fresh process and returns its figures. */
+export function measureMemoryCycles(botsPerRound: number, rounds: number): MemoryCycles {
+  const output = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/memory-cycles.ts", String(botsPerRound), String(rounds)], {
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as MemoryCycles;
+}
+
+if (process.argv[1]?.endsWith("memory-cycles.ts")) {
+  const result = await run(Number(process.argv[2] ?? 30), Number(process.argv[3] ?? 4));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
