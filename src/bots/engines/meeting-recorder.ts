@@ -41,7 +41,8 @@ export class MeetingRecorder implements VoicePipeline {
     const base = join(options.directory, `${stamp}-${options.botId.slice(0, 8)}`);
     this.wavPath = `${base}.wav`;
     this.transcriptPath = `${base}.txt`;
-    this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate);
+    // The recording is this bot's whole job: when it cannot be written, the bot has failed.
+    this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate, (error) => options.onFatal(new Error(`recording failed: ${error.message}`)));
     // A transcript reads better in whole sentences than in the short turns a conversation needs.
     const params = { ...options.speech.vadParams, minSilenceMs: Math.max(options.speech.vadParams.minSilenceMs, 600) };
     this.vad = new VadAnalyzer(options.speech.vadModel, params, (t) => {
@@ -99,17 +100,20 @@ export class MeetingRecorder implements VoicePipeline {
 
   async stop(): Promise<void> {
     this.session?.finalize();
-    await this.session?.close().catch(() => {});
-    await this.wav.close();
-    await this.writes;
+    await this.session?.close().catch((error: unknown) => this.options.logger.warn({ err: String(error) }, "recorder speech-to-text did not close cleanly"));
     this.toRecogniser?.destroy();
+    this.toRecogniser = undefined;
+    await this.writes;
+    await this.wav.close();
   }
 
   private record(text: string): void {
     const at = this.wav.durationSeconds;
     const stamp = `${String(Math.floor(at / 60)).padStart(2, "0")}:${String(Math.floor(at % 60)).padStart(2, "0")}`;
     const line = `[${stamp}] ${this.speaker ?? "Someone"}: ${text}\n`;
-    this.writes = this.writes.then(() => appendFile(this.transcriptPath, line)).catch(() => {});
+    this.writes = this.writes
+      .then(() => appendFile(this.transcriptPath, line))
+      .catch((error: unknown) => this.options.logger.warn({ err: String(error) }, "could not append to the transcript"));
     for (const l of this.listeners) l({ role: "heard", text, speaker: this.speaker, final: true });
   }
 }

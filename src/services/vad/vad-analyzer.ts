@@ -18,6 +18,13 @@ export interface VadTransition {
 
 type State = "quiet" | "starting" | "speaking" | "stopping";
 
+/**
+ * Windows waiting to be scored, at most (~3 s of audio). Scoring runs behind arrival only when the
+ * machine is overloaded or audio floods in; past this the newest windows are dropped, so a backlog
+ * can never grow memory without bound.
+ */
+export const MAX_PENDING_WINDOWS = 96;
+
 /** Loudness on a 0..1 scale: -70 dBFS and below is 0, -20 dBFS and above is 1. */
 export function volumeOf(window: Int16Array): number {
   return Math.min(1, Math.max(0, (dbfs(window) + 70) / 50));
@@ -32,7 +39,13 @@ export class VadAnalyzer {
   private smoothedVolume = 0;
   private receivedMs = 0;
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
   lastProbability = 0;
+  /** Windows dropped because scoring fell too far behind. */
+  droppedWindows = 0;
+  /** Windows the model failed to score, and the last reason. */
+  scoringErrors = 0;
+  lastScoringError: string | undefined;
 
   constructor(
     model: VoiceActivityModel,
@@ -51,8 +64,23 @@ export class VadAnalyzer {
   /** Feeds 16 kHz PCM; transitions are reported through the callback as windows are scored. */
   push(pcm: Int16Array): void {
     for (const window of this.chunker.push(pcm)) {
-      this.chain = this.chain.then(() => this.analyse(window)).catch(() => {});
+      if (this.pending >= MAX_PENDING_WINDOWS) {
+        this.droppedWindows += 1;
+        continue;
+      }
+      this.pending += 1;
+      this.chain = this.chain
+        .then(() => this.analyse(window))
+        .catch((error: unknown) => this.scoringFailed(error))
+        .finally(() => {
+          this.pending -= 1;
+        });
     }
+  }
+
+  /** Windows received but not yet scored. */
+  get backlog(): number {
+    return this.pending;
   }
 
   /** Resolves once every window pushed so far has been scored. */
@@ -65,6 +93,12 @@ export class VadAnalyzer {
     this.chunker.reset();
     this.state = "quiet";
     this.runMs = 0;
+  }
+
+  /** One window the model could not score counts as silence; the next one is scored afresh. */
+  private scoringFailed(error: unknown): void {
+    this.scoringErrors += 1;
+    this.lastScoringError = error instanceof Error ? error.message : String(error);
   }
 
   private async analyse(window: Int16Array): Promise<void> {
