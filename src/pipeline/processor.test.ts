@@ -56,4 +56,35 @@ describe("FrameProcessor", () => {
     expect(errors).toEqual(["stage failure"]);
     expect(stage.seen).toEqual(["text:boom", "text:after"]);
   });
+
+  it("names the stage an error came from", async () => {
+    const stage = new SlowStage();
+    const sources: string[] = [];
+    const pipeline = new Pipeline([stage], { onUpstream: (f) => f.type === "error" && sources.push(f.source) });
+    await pipeline.queue(frame("llm-text", { text: "boom", turnId: 1 }));
+    await stage.idle();
+    expect(sources).toEqual(["slow"]);
+  });
+
+  it("isolates an observer that throws, and an onUpstream handler that throws", async () => {
+    const stage = new SlowStage();
+    const out: string[] = [];
+    const pipeline = new Pipeline([stage], {
+      observers: [
+        {
+          onPush: () => {
+            throw new Error("observer broke");
+          },
+        },
+      ],
+      onUpstream: () => {
+        throw new Error("owner broke");
+      },
+      onDownstream: (f) => out.push(f.type),
+    });
+    await pipeline.queue(frame("llm-text", { text: "boom", turnId: 1 }));
+    await pipeline.queue(frame("llm-text", { text: "fine", turnId: 1 }));
+    await stage.idle();
+    expect(out).toEqual(["llm-text"]);
+  });
 });

@@ -19,11 +19,11 @@ export interface VadTransition {
 type State = "quiet" | "starting" | "speaking" | "stopping";
 
 /**
- * Windows waiting to be scored, at most (~3 s of audio). Scoring runs behind arrival only when the
- * machine is overloaded or audio floods in; past this the newest windows are dropped, so a backlog
- * can never grow memory without bound.
+ * Audio waiting to be scored, at most (about 1 MB of windows). Scoring runs behind arrival only when
+ * audio is pushed in bulk (tests, a flood) or the machine is overloaded; past this the newest
+ * windows are dropped, so a backlog can never grow memory without bound.
  */
-export const MAX_PENDING_WINDOWS = 96;
+export const MAX_BACKLOG_MS = 30_000;
 
 /** Loudness on a 0..1 scale: -70 dBFS and below is 0, -20 dBFS and above is 1. */
 export function volumeOf(window: Int16Array): number {
@@ -34,6 +34,7 @@ export class VadAnalyzer {
   private readonly stream: VoiceActivityStream;
   private readonly chunker: FrameChunker;
   private readonly windowMs: number;
+  private readonly maxPending: number;
   private state: State = "quiet";
   private runMs = 0;
   private smoothedVolume = 0;
@@ -55,6 +56,7 @@ export class VadAnalyzer {
     this.stream = model.createStream();
     this.chunker = new FrameChunker(model.windowSamples);
     this.windowMs = (model.windowSamples / model.sampleRate) * 1000;
+    this.maxPending = Math.ceil(MAX_BACKLOG_MS / this.windowMs);
   }
 
   get speaking(): boolean {
@@ -64,7 +66,7 @@ export class VadAnalyzer {
   /** Feeds 16 kHz PCM; transitions are reported through the callback as windows are scored. */
   push(pcm: Int16Array): void {
     for (const window of this.chunker.push(pcm)) {
-      if (this.pending >= MAX_PENDING_WINDOWS) {
+      if (this.pending >= this.maxPending) {
         this.droppedWindows += 1;
         continue;
       }
