@@ -57,6 +57,8 @@ function serveBot(bot: Bot, socket: WebSocket, log: FastifyBaseLogger): void {
   const budget = budgetOf(bot);
   let ignored = 0;
   const receive = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
+    // Frames still in flight after we closed are not read.
+    if (socket.readyState !== socket.OPEN) return;
     const message = decodeStreamMessage(data, isBinary, bot.settings.streamSampleRate);
     const found =
       message.kind === "invalid"
