@@ -87,4 +87,28 @@ describe("FrameProcessor", () => {
     await stage.idle();
     expect(out).toEqual(["llm-text"]);
   });
+
+  it("turns a failure of work started by a timer into an error of its stage", async () => {
+    class TimerStage extends FrameProcessor {
+      constructor() {
+        super("timer");
+      }
+      protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+        if (f.type === "user-stopped-speaking") {
+          setTimeout(() => this.detached(() => Promise.reject(new Error("late and broken"))), 1);
+          setTimeout(() =>
+            this.detached(() => {
+              throw new Error("sync and broken");
+            }),
+          );
+        }
+        await this.push(f, direction);
+      }
+    }
+    const errors: string[] = [];
+    const pipeline = new Pipeline([new TimerStage()], { onUpstream: (f) => f.type === "error" && errors.push(`${f.source}: ${f.error.message}`) });
+    await pipeline.queue(frame("user-stopped-speaking"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors.sort()).toEqual(["timer: late and broken", "timer: sync and broken"]);
+  });
 });

@@ -8,6 +8,7 @@
  */
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
+import { guardedCall } from "../util/guarded-call.js";
 import { type Direction, type Frame, frame as makeFrame, isSystemFrame, isUninterruptible } from "./frames.js";
 
 /** Sees every frame a processor pushes; used for metrics, transcripts and tests, never to alter flow. */
@@ -104,6 +105,18 @@ export abstract class FrameProcessor {
    */
   protected async pushError(error: Error, fatal = false): Promise<void> {
     await this.push(makeFrame("error", { error, fatal, source: this.name }), "upstream");
+  }
+
+  /**
+   * Runs stage work that a timer or a service callback started, outside `processFrame`. A throw or
+   * rejection there has no caller to land in (it would end the process), so it becomes an error of
+   * this stage, exactly as if `processFrame` had failed.
+   */
+  protected detached(work: () => unknown): void {
+    guardedCall(work, (error) => {
+      this.logger.error({ err: error.message }, "processor failed outside a frame");
+      void this.pushError(error);
+    });
   }
 
   private notify(observer: FrameObserver, frame: Frame, direction: Direction): void {

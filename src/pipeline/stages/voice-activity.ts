@@ -17,7 +17,7 @@ export class VoiceActivityStage extends FrameProcessor {
 
   constructor(model: VoiceActivityModel, params: VadParams, private readonly metrics: TurnMetrics) {
     super("voice-activity");
-    this.analyzer = new VadAnalyzer(model, params, (transition) => void this.announce(transition));
+    this.analyzer = new VadAnalyzer(model, params, (transition) => this.detached(() => this.announce(transition)));
   }
 
   get userSpeaking(): boolean {
