@@ -12,7 +12,7 @@ import type { WebSocket } from "ws";
 import type { Resampler } from "../../audio/resampler.js";
 import type { TranscriptLine } from "../../bots/bot-contracts.js";
 import type { Logger } from "../../logger.js";
-import { closeForViolation, closeSocket } from "../../server/ws/close-socket.js";
+import { closeForViolation, closeSocket } from "../close-socket.js";
 import { asError, guardedCall } from "../../util/guarded-call.js";
 import type { InboundBudget } from "../inbound-budget.js";
 import { CLOSE_CODES, type StreamViolation, violation } from "../stream-violation.js";

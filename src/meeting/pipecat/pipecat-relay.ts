@@ -12,7 +12,7 @@ import { createResampler, type Resampler } from "../../audio/resampler.js";
 import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../../bots/bot-contracts.js";
 import type { Logger } from "../../logger.js";
 import type { Speaker } from "../../pipeline/frames.js";
-import { closeSocket } from "../../server/ws/close-socket.js";
+import { closeSocket } from "../close-socket.js";
 import { InboundBudget } from "../inbound-budget.js";
 import { CLOSE_CODES } from "../stream-violation.js";
 import { encodePipecatAudio, encodePipecatMessage } from "./pipecat-codec.js";

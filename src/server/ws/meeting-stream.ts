@@ -15,7 +15,7 @@ import { InboundBudget } from "../../meeting/inbound-budget.js";
 import { decodeStreamMessage, encodeStreamAudio } from "../../meeting/stream-codec.js";
 import { CLOSE_CODES } from "../../meeting/stream-violation.js";
 import { errorMessage } from "../../errors.js";
-import { closeForViolation, closeSocket } from "./close-socket.js";
+import { closeForViolation, closeSocket } from "../../meeting/close-socket.js";
 
 /** Messages of unknown kinds tolerated on one connection before it counts as broken. */
 const MAX_IGNORED_MESSAGES = 50;

@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type { LevelWithSilent } from "pino";
 import type { PipecatRelayRegistry } from "../../meeting/pipecat/pipecat-relay-registry.js";
 import { CLOSE_CODES } from "../../meeting/stream-violation.js";
-import { closeSocket } from "./close-socket.js";
+import { closeSocket } from "../../meeting/close-socket.js";
 
 const LEVELS: readonly LevelWithSilent[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 

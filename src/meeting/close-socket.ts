@@ -1,11 +1,11 @@
 /**
- * @module server/ws/close-socket
+ * @module meeting/close-socket
  * Closes a peer's WebSocket with a code and a reason, safely: the protocol allows at most 123 bytes
  * of reason (ws throws past that, and a throw inside an event handler would end the process), and a
  * socket already closing is left alone.
  */
 import type { WebSocket } from "ws";
-import type { StreamViolation } from "../../meeting/stream-violation.js";
+import type { StreamViolation } from "./stream-violation.js";
 
 const MAX_REASON_BYTES = 123;
 
