@@ -18,6 +18,10 @@ const pipeline = new BotPipeline({
   persona: { key: "k", name: "Bot", systemPrompt: "Be brief.", entryMessage: undefined, voiceId: undefined, gender: undefined, language: "en-US", image: undefined, chosenBy: "bench" },
   enableTools: true,
   sendAudio: () => {},
+  onFatal: (error) => {
+    process.stderr.write(`pipeline failed: ${error.message}\n`);
+    process.exit(1);
+  },
   services: {
     vadModel: await SileroVadModel.load(),
     stt: new DeepgramSpeechToText({ apiKey: "x", baseUrl: "ws://127.0.0.1:9" }),

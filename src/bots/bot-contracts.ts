@@ -63,6 +63,8 @@ export interface VoicePipeline {
   metrics(): TurnMetricsSnapshot;
   onTranscript(listener: (line: TranscriptLine) => void): void;
   stop(): Promise<void>;
+  /** The secret an external peer presents to connect to this engine (Pipecat relays only). */
+  readonly peerToken?: string;
 }
 
 export interface VoicePipelineOptions {
@@ -71,6 +73,8 @@ export interface VoicePipelineOptions {
   persona: ResolvedPersona;
   enableTools: boolean;
   sendAudio(pcm: Int16Array): void;
+  /** The engine cannot go on (a broken stage, a failed relay or recording): the bot fails and leaves. */
+  onFatal(error: Error): void;
 }
 
 /** The provider's live audio connection to one bot, seen from the bot. */

@@ -82,18 +82,20 @@ export class BotManager {
         providerName: provider.name,
         pipeline: request.pipeline,
         recorder: request.recorder,
+        streamSampleRate: frequency,
+        streamBase: wsBase.base,
         connectTimeoutMs: this.options.connectTimeoutMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
         tenant: context.tenant,
       },
-      (sendAudio) =>
+      ({ sendAudio, onFatal }) =>
         this.options.createEngine(
-          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, sendAudio },
+          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, sendAudio, onFatal },
           request,
         ),
       {
         onFinished: (finished) => this.forget(finished),
-        onStreamLost: (lost) => void this.leaveProvider(lost),
+        onFailed: (failed) => void this.leaveProvider(failed),
         onTranscript: (speaker, line) => this.options.onTranscript?.(speaker.info(), line),
       },
       logger,

@@ -35,7 +35,7 @@ export const botRequestSchema = z
     pipeline: z
       .enum(["builtin", "pipecat"])
       .default("builtin")
-      .describe("builtin: the server's own voice pipeline; pipecat: relay audio to an external Pipecat pipeline on /pipecat/{client_id}"),
+      .describe("builtin: the server's own voice pipeline; pipecat: relay audio to an external Pipecat pipeline, which connects to the pipecat_url returned by this call"),
     recorder: z.boolean().default(false).describe("A listen-only bot that records the meeting's audio and transcript and never speaks"),
   })
   .strict();

@@ -1,13 +1,21 @@
 /**
  * @module bots/bot
- * One bot in one meeting: its status, the stream the provider opened to us, and the voice pipeline
- * (or relay, or recorder) that the stream feeds. Status moves joining → in_call → leaving → ended,
- * or to failed when the stream never comes, drops for good, or the provider refuses.
+ * One bot in one meeting: its status, the stream the provider opened to us, and the engine (voice
+ * pipeline, Pipecat relay or recorder) that the stream feeds. Status moves joining → in_call →
+ * leaving → ended, or to failed when the stream never comes, drops for good, the provider refuses,
+ * or the engine fails.
+ *
+ * Fault isolation: every call into the engine is guarded. A throw, a rejected promise, or a fatal
+ * report from the engine fails this bot alone (reason in `last_error`) and makes it leave the
+ * meeting; it never reaches the WebSocket handler or timer that made the call, so neither the
+ * process nor another bot notices.
  */
+import { errorMessage } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Speaker } from "../pipeline/frames.js";
+import { asError, guardedCall } from "../util/guarded-call.js";
 import type { BotInfo, BotStatus } from "./bot-request.js";
-import type { MeetingStream, TranscriptLine, VoicePipeline } from "./bot-contracts.js";
+import type { MeetingStream, TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "./bot-contracts.js";
 
 export interface BotSettings {
   clientId: string;
@@ -17,6 +25,10 @@ export interface BotSettings {
   providerName: string;
   pipeline: "builtin" | "pipecat";
   recorder: boolean;
+  /** PCM rate of the meeting stream, in Hz. */
+  streamSampleRate: number;
+  /** The WebSocket base the provider was told to dial (`ws(s)://host`); peers of this bot use it too. */
+  streamBase: string;
   connectTimeoutMs: number;
   /** How long a dropped stream may take to come back before the bot counts as failed. */
   reconnectGraceMs: number;
@@ -26,31 +38,45 @@ export interface BotSettings {
 
 type EarlyInput = { kind: "audio"; pcm: Int16Array } | { kind: "speakers"; speakers: Speaker[] };
 
+/** What the bot hands the engine it creates. */
+export interface EngineHooks {
+  /** Sends the bot's voice to the meeting. */
+  sendAudio(pcm: Int16Array): void;
+  /** The engine cannot go on: the bot fails with this error and leaves the meeting. */
+  onFatal(error: Error): void;
+}
+
 export interface BotEvents {
   /** The bot reached a final status and wants its resources freed. */
   onFinished(bot: Bot): void;
-  /** The stream failed for good: the manager asks the provider to take the bot out. */
-  onStreamLost(bot: Bot): void;
+  /** The bot failed for good while the provider may still have it in the meeting: take it out. */
+  onFailed(bot: Bot): void;
   onTranscript(bot: Bot, line: TranscriptLine): void;
 }
 
 /** After this long with audio but no roster or webhook, the bot counts as admitted. */
 const ADMISSION_BY_AUDIO_MS = 3000;
+/** An engine that does not stop in this time is abandoned, so the bot still finishes. */
+const ENGINE_STOP_TIMEOUT_MS = 5000;
+const MAX_REASON_CHARS = 500;
 /** Ten seconds of 24 kHz audio, the most held while the engine starts. */
 const MAX_EARLY_SAMPLES = 240_000;
+const EMPTY_METRICS: TurnMetricsSnapshot = { turns: [], stages: {} };
 
 export class Bot {
   readonly settings: BotSettings;
   readonly startedAt = new Date();
   providerBotId: string | undefined;
   private statusValue: BotStatus = "joining";
+  private ending = false;
   private endedAt: Date | undefined;
   private lastError: string | undefined;
   private stream: MeetingStream | undefined;
-  private engine: VoicePipeline | undefined;
-  /** Set once the first stream attached; a leave waits for it so nothing held is lost. */
+  private current: VoicePipeline | undefined;
+  /** Set once the first stream attached; leaving waits for it, so nothing held is lost. */
   private startup: Promise<void> | undefined;
-  private started = false;
+  /** The engine has started and takes input directly. */
+  private ready = false;
   /** Meeting audio and rosters that arrived while the engine was starting, played in once it has. */
   private early: EarlyInput[] = [];
   private earlySamples = 0;
@@ -59,13 +85,17 @@ export class Bot {
 
   constructor(
     settings: BotSettings,
-    createEngine: (sendAudio: (pcm: Int16Array) => void) => VoicePipeline,
+    createEngine: (hooks: EngineHooks) => VoicePipeline,
     private readonly events: BotEvents,
     private readonly logger: Logger,
   ) {
     this.settings = settings;
-    this.engine = createEngine((pcm) => this.stream?.sendAudio(pcm));
-    this.engine.onTranscript((line) => this.events.onTranscript(this, line));
+    const engine = createEngine({
+      sendAudio: (pcm) => this.sendToMeeting(pcm),
+      onFatal: (error) => this.engineFailed(undefined, error),
+    });
+    this.current = engine;
+    this.useEngine("onTranscript", (e) => e.onTranscript((line) => this.transcribed(line)));
     this.armTimer(settings.connectTimeoutMs, "the meeting provider never opened the audio stream");
   }
 
@@ -81,45 +111,47 @@ export class Bot {
     return this.statusValue === "ended" || this.statusValue === "failed";
   }
 
+  /** The engine driving the bot, until it leaves; read it, do not drive it. */
+  get engine(): VoicePipeline | undefined {
+    return this.current;
+  }
+
+  /**
+   * Where an external Pipecat pipeline connects to this bot, with the secret that lets it in. Only
+   * the creator of the bot is told (in the answer to POST /bots); listings never show it.
+   */
+  pipecatAccess(): { url: string; token: string } | undefined {
+    const token = this.current?.peerToken;
+    if (!token) return undefined;
+    return { url: `${this.settings.streamBase.replace(/\/+$/, "")}/pipecat/${token}`, token };
+  }
+
   /** The provider connected (or reconnected) its stream. */
-  async attachStream(stream: MeetingStream): Promise<void> {
-    if (this.isFinal || this.statusValue === "leaving") {
+  attachStream(stream: MeetingStream): void {
+    if (this.isFinal || this.ending) {
       stream.close(1008, "this bot has left the meeting");
       return;
     }
     this.clearTimer();
     this.stream?.close(1000, "replaced by a newer connection");
     this.stream = stream;
-    if (this.engine && !this.startup) {
-      this.startup = this.startEngine(this.engine);
-      await this.startup;
-    }
     this.logger.info({ clientId: this.settings.clientId }, "meeting stream attached");
-  }
-
-  /** Starts the engine, then plays in what the meeting sent meanwhile, even if the bot is leaving by then. */
-  private async startEngine(engine: VoicePipeline): Promise<void> {
-    await engine.start();
-    this.started = true;
-    for (const input of this.takeEarlyInput()) {
-      if (input.kind === "audio") engine.pushAudio(input.pcm);
-      else engine.pushSpeakers(input.speakers);
-    }
-    if (this.statusValue === "in_call") engine.admitted();
+    const engine = this.current;
+    if (engine && !this.startup) this.startup = this.startEngine(engine);
   }
 
   /** The stream closed. A live bot waits a little for the provider to reconnect. */
   detachStream(stream: MeetingStream): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
-    if (this.isFinal || this.statusValue === "leaving") return;
+    if (this.isFinal || this.ending) return;
     this.logger.warn("meeting stream closed; waiting for the provider to reconnect");
     this.armTimer(this.settings.reconnectGraceMs, "the meeting provider's audio stream dropped and did not come back");
   }
 
   receiveAudio(pcm: Int16Array): void {
-    if (!this.engine || !this.startup || this.isFinal) return;
-    if (this.started) this.engine.pushAudio(pcm);
+    if (!this.current || !this.startup || this.ending) return;
+    if (this.ready) this.useEngine("pushAudio", (e) => e.pushAudio(pcm));
     else this.holdEarly({ kind: "audio", pcm });
     if (this.statusValue !== "joining") return;
     const now = performance.now();
@@ -128,8 +160,8 @@ export class Bot {
   }
 
   receiveSpeakers(speakers: Speaker[]): void {
-    if (!this.engine || !this.startup || this.isFinal) return;
-    if (this.started) this.engine.pushSpeakers(speakers);
+    if (!this.current || !this.startup || this.ending) return;
+    if (this.ready) this.useEngine("pushSpeakers", (e) => e.pushSpeakers(speakers));
     else this.holdEarly({ kind: "speakers", speakers });
     // The provider streams the roster only once the bot is admitted.
     this.markInCall("roster");
@@ -137,34 +169,43 @@ export class Bot {
 
   /** The provider told us (roster, webhook or status) that the bot is in the call. */
   markInCall(evidence: string): void {
-    if (this.statusValue !== "joining") return;
+    if (this.statusValue !== "joining" || this.ending) return;
     this.statusValue = "in_call";
     this.logger.info({ evidence }, "bot is in the call");
-    if (this.started) this.engine?.admitted();
+    if (this.ready) this.useEngine("admitted", (e) => e.admitted());
   }
 
-  /** Starts leaving: stops the pipeline and closes the stream. Safe to call more than once. */
+  /** Starts leaving: stops the engine and closes the stream. Safe to call more than once. */
   async leave(): Promise<void> {
-    if (this.isFinal || this.statusValue === "leaving") return;
+    if (this.isFinal || this.ending) return;
+    this.ending = true;
     this.statusValue = "leaving";
     await this.release(1000, "bot left the meeting");
     this.finish("ended");
   }
 
+  /** Ends the bot as failed. The caller decides whether the provider must be told to take it out. */
   fail(reason: string): void {
-    if (this.isFinal) return;
-    this.lastError = reason;
-    this.logger.warn({ reason }, "bot failed");
-    void this.release(1011, "bot failed").finally(() => this.finish("failed"));
+    if (this.isFinal || this.ending) return;
+    this.ending = true;
+    this.lastError = reason.slice(0, MAX_REASON_CHARS);
+    this.logger.warn({ reason: this.lastError }, "bot failed");
+    this.release(1011, "bot failed").then(
+      () => this.finish("failed"),
+      (error: unknown) => {
+        this.logger.error({ err: errorMessage(error) }, "bot did not release cleanly");
+        this.finish("failed");
+      },
+    );
   }
 
   info(): BotInfo {
-    const metrics = this.engine?.metrics() ?? { turns: [], stages: {} };
+    const metrics = this.useEngine("metrics", (e) => e.metrics()) ?? EMPTY_METRICS;
     return {
       bot_id: this.id,
       bot_name: this.settings.botName,
       status: this.statusValue,
-      speaking: this.engine?.isSpeaking() ?? false,
+      speaking: this.useEngine("isSpeaking", (e) => e.isSpeaking()) ?? false,
       persona: this.settings.personaKey,
       meeting_url: this.settings.meetingUrl,
       provider: this.settings.providerName,
@@ -177,7 +218,58 @@ export class Bot {
     };
   }
 
-  /** A local recogniser can take seconds to load on a busy machine; what is said meanwhile still counts. */
+  /** Fails the bot and asks the provider to take it out of the meeting. */
+  private failInCall(reason: string): void {
+    if (this.isFinal || this.ending) return;
+    this.fail(reason);
+    this.events.onFailed(this);
+  }
+
+  private get engineLabel(): string {
+    if (this.settings.recorder) return "recorder";
+    return this.settings.pipeline === "pipecat" ? "Pipecat relay" : "voice pipeline";
+  }
+
+  private engineFailed(method: string | undefined, error: Error): void {
+    if (this.isFinal || this.ending) return;
+    this.logger.error({ err: error.message, method }, "engine failed");
+    this.failInCall(`${this.engineLabel} failed${method ? ` in ${method}` : ""}: ${error.message}`);
+  }
+
+  /** Calls the engine; a throw or rejection fails the bot instead of escaping to the caller. */
+  private useEngine<T>(method: string, call: (engine: VoicePipeline) => T): T | undefined {
+    const engine = this.current;
+    if (!engine) return undefined;
+    return guardedCall(
+      () => call(engine),
+      (error) => this.engineFailed(method, error),
+    );
+  }
+
+  /**
+   * Starts the engine, then plays in what the meeting sent meanwhile (a local recogniser can take
+   * seconds to load on a busy machine), even when the bot is leaving by then. Never rejects.
+   */
+  private async startEngine(engine: VoicePipeline): Promise<void> {
+    try {
+      await engine.start();
+    } catch (error) {
+      this.engineFailed("start", asError(error));
+      return;
+    }
+    this.ready = true;
+    const early = this.early;
+    this.early = [];
+    this.earlySamples = 0;
+    for (const input of early) {
+      guardedCall(
+        () => (input.kind === "audio" ? engine.pushAudio(input.pcm) : engine.pushSpeakers(input.speakers)),
+        (error) => this.engineFailed(input.kind === "audio" ? "pushAudio" : "pushSpeakers", error),
+      );
+    }
+    if (this.current === engine && this.statusValue === "in_call") this.useEngine("admitted", (e) => e.admitted());
+  }
+
   private holdEarly(input: EarlyInput): void {
     this.early.push(input);
     if (input.kind !== "audio") return;
@@ -188,29 +280,47 @@ export class Bot {
     }
   }
 
-  private takeEarlyInput(): EarlyInput[] {
-    const early = this.early;
-    this.early = [];
-    this.earlySamples = 0;
-    return early;
+  private sendToMeeting(pcm: Int16Array): void {
+    guardedCall(
+      () => this.stream?.sendAudio(pcm),
+      (error) => this.logger.warn({ err: error.message }, "could not send audio to the meeting"),
+    );
+  }
+
+  private transcribed(line: TranscriptLine): void {
+    try {
+      this.events.onTranscript(this, line);
+    } catch (error) {
+      // A listener's failure is the listener's; the bot and its engine go on.
+      this.logger.warn({ err: errorMessage(error) }, "a transcript listener failed");
+    }
   }
 
   private async release(code: number, reason: string): Promise<void> {
     this.clearTimer();
-    const engine = this.engine;
-    this.engine = undefined;
-    try {
-      await this.startup;
-    } catch (error) {
-      this.logger.error({ err: error }, "pipeline failed to start");
-    }
-    try {
-      await engine?.stop();
-    } catch (error) {
-      this.logger.error({ err: error }, "pipeline did not stop cleanly");
-    }
+    const engine = this.current;
+    this.current = undefined;
+    if (engine) await this.stopEngine(engine);
     this.stream?.close(code, reason);
     this.stream = undefined;
+  }
+
+  private async stopEngine(engine: VoicePipeline): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), ENGINE_STOP_TIMEOUT_MS);
+    });
+    try {
+      const stopped = Promise.resolve()
+        .then(() => this.startup)
+        .then(() => engine.stop());
+      const outcome = await Promise.race([stopped, timeout]);
+      if (outcome === "timeout") this.logger.error({ timeoutMs: ENGINE_STOP_TIMEOUT_MS }, "the engine did not stop in time; leaving without it");
+    } catch (error) {
+      this.logger.error({ err: errorMessage(error) }, "the engine did not stop cleanly");
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private finish(status: "ended" | "failed"): void {
@@ -221,10 +331,7 @@ export class Bot {
 
   private armTimer(ms: number, reason: string): void {
     this.clearTimer();
-    this.timer = setTimeout(() => {
-      this.fail(reason);
-      this.events.onStreamLost(this);
-    }, ms);
+    this.timer = setTimeout(() => this.failInCall(reason), ms);
     this.timer.unref();
   }
 

@@ -1,27 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { decodeStreamMessage, encodeStreamAudio, timestampToMs } from "./stream-codec.js";
 
+const decode = (data: Buffer, isBinary: boolean) => decodeStreamMessage(data, isBinary, 16000);
+
 describe("decodeStreamMessage", () => {
   it("reads binary frames as PCM, even from an odd byte offset", () => {
     const backing = Buffer.alloc(9);
     const slice = backing.subarray(1, 9);
     slice.writeInt16LE(-2, 0);
     slice.writeInt16LE(300, 6);
-    const message = decodeStreamMessage(slice, true);
+    const message = decode(slice, true);
     expect(message.kind).toBe("audio");
     if (message.kind === "audio") expect(Array.from(message.pcm)).toEqual([-2, 0, 0, 300]);
   });
 
-  it("rejects odd, empty and oversized binary frames with a reason", () => {
-    expect(decodeStreamMessage(Buffer.alloc(3), true)).toMatchObject({ kind: "invalid", reason: expect.stringContaining("odd") });
-    expect(decodeStreamMessage(Buffer.alloc(0), true)).toMatchObject({ kind: "invalid" });
-    expect(decodeStreamMessage(Buffer.alloc(200_000), true)).toMatchObject({ kind: "invalid", reason: expect.stringContaining("exceeds") });
+  it("refuses odd, empty and overlong binary frames with a close code and reason", () => {
+    expect(decode(Buffer.alloc(3), true)).toMatchObject({ kind: "invalid", violation: { code: 1007, reason: expect.stringContaining("whole 16-bit samples") } });
+    expect(decode(Buffer.alloc(0), true)).toMatchObject({ kind: "invalid", violation: { code: 1007, reason: "empty audio frame" } });
+    // 3 s of 16 kHz audio in one frame.
+    expect(decode(Buffer.alloc(96_000), true)).toMatchObject({ kind: "invalid", violation: { code: 1009, reason: expect.stringContaining("longer than") } });
+    expect(decodeStreamMessage(Buffer.alloc(320), true, 1)).toMatchObject({ kind: "invalid", violation: { code: 1007, reason: expect.stringContaining("sample rate 1 Hz") } });
   });
 
   it("reads the handshake and the roster from text frames", () => {
-    const hs = decodeStreamMessage(Buffer.from(JSON.stringify({ protocol_version: 1, bot_id: "b1", offset: 0, sample_rate: 16000 })), false);
+    const hs = decode(Buffer.from(JSON.stringify({ protocol_version: 1, bot_id: "b1", offset: 0, sample_rate: 16000 })), false);
     expect(hs).toEqual({ kind: "handshake", botId: "b1", sampleRate: 16000, protocolVersion: 1 });
-    const roster = decodeStreamMessage(
+    const roster = decode(
       Buffer.from(JSON.stringify([{ name: "Ada", id: 0, timestamp: 1_700_000_000_123, isSpeaking: true }, { name: "Bo", id: 2, timestamp: 1_700_000_000.5, isSpeaking: false }])),
       false,
     );
@@ -34,10 +38,21 @@ describe("decodeStreamMessage", () => {
     });
   });
 
-  it("calls anything else invalid", () => {
-    expect(decodeStreamMessage(Buffer.from("not json"), false)).toMatchObject({ kind: "invalid", reason: "text frame is not JSON" });
-    expect(decodeStreamMessage(Buffer.from('{"hello":1}'), false)).toMatchObject({ kind: "invalid" });
-    expect(decodeStreamMessage(Buffer.from('[{"name":5}]'), false)).toMatchObject({ kind: "invalid" });
+  it("refuses a handshake whose sample rate no resampler takes", () => {
+    for (const sample_rate of [0, 1, 1e9, 16000.5]) {
+      expect(decode(Buffer.from(JSON.stringify({ protocol_version: 1, sample_rate })), false)).toMatchObject({
+        kind: "invalid",
+        violation: { code: 1007, reason: expect.stringContaining("sample_rate") },
+      });
+    }
+  });
+
+  it("refuses text that is not JSON or a bad roster, and only ignores JSON objects of unknown kinds", () => {
+    expect(decode(Buffer.from("not json"), false)).toMatchObject({ kind: "invalid", violation: { code: 1007, reason: "text frame is not JSON" } });
+    expect(decode(Buffer.from('[{"name":5}]'), false)).toMatchObject({ kind: "invalid", violation: { code: 1007, reason: expect.stringMatching(/^speaker list: 0\.name/) } });
+    expect(decode(Buffer.from("42"), false)).toMatchObject({ kind: "invalid", violation: { code: 1007 } });
+    expect(decode(Buffer.from('{"protocol_version":"x"}'), false)).toMatchObject({ kind: "invalid", violation: { code: 1007 } });
+    expect(decode(Buffer.from('{"hello":1}'), false)).toMatchObject({ kind: "ignored" });
   });
 });
 

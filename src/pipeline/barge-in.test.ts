@@ -28,12 +28,14 @@ describe.skipIf(pocketSphinxMissing() || fliteMissing())("barge-in with the loca
 
   it("stops the bot's audio within 40 ms of the VAD hearing someone", async () => {
     const sent: number[] = [];
+    const fatal: Error[] = [];
     const pipeline = new BotPipeline({
       botId: "b",
       streamSampleRate: 16000,
       persona: { key: "k", name: "Host", systemPrompt: "Be brief.", entryMessage: LONG_ENTRY, voiceId: undefined, gender: "male", language: "en-US", image: undefined, chosenBy: "test" },
       enableTools: false,
       sendAudio: () => sent.push(performance.now()),
+      onFatal: (error) => fatal.push(error),
       services: {
         vadModel: await SileroVadModel.load(),
         stt: new PocketSphinxSpeechToText(),
@@ -66,6 +68,7 @@ describe.skipIf(pocketSphinxMissing() || fliteMissing())("barge-in with the loca
     expect(afterDetection.every((t) => t - (detectedAt ?? 0) <= 40)).toBe(true);
     expect(afterDetection.length).toBeLessThanOrEqual(1);
     expect(pipeline.isSpeaking()).toBe(false);
+    expect(fatal).toEqual([]);
     await pipeline.stop();
   }, 30_000);
 });

@@ -3,13 +3,16 @@
  * Assembles one bot's voice, in the order audio travels:
  * meeting PCM → audio input → voice activity → transcription → user turn → response (LLM + tools)
  * → speech synthesis → audio output → meeting.
+ * Errors that travel up past the first stage are judged by the fault policy; one that makes the
+ * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
  */
 import type { SpeechServices, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../bots/bot-contracts.js";
 import type { Logger } from "../logger.js";
 import { Conversation } from "./conversation.js";
+import { StageFaultPolicy } from "./fault-policy.js";
 import { type Frame, type Speaker, frame } from "./frames.js";
 import { Pipeline } from "./pipeline.js";
-import type { FrameObserver } from "./processor.js";
+import type { FrameObserver, FrameProcessor } from "./processor.js";
 import { AudioInputStage } from "./stages/audio-input.js";
 import { AudioOutputStage } from "./stages/audio-output.js";
 import { ResponseStage } from "./stages/response.js";
@@ -35,7 +38,9 @@ export class BotPipeline implements VoicePipeline {
   readonly output: AudioOutputStage;
   private readonly pipeline: Pipeline;
   private readonly transcriptListeners: ((line: TranscriptLine) => void)[] = [];
+  private readonly faults = new StageFaultPolicy();
   private greeted = false;
+  private failed = false;
 
   constructor(private readonly options: BotPipelineOptions) {
     const { services, persona } = options;
@@ -64,10 +69,15 @@ export class BotPipeline implements VoicePipeline {
         logger: options.logger,
         observers: [transcripts],
         onUpstream: (f) => {
-          if (f.type === "error") options.logger.warn({ err: f.error.message }, "pipeline reported an error");
+          if (f.type === "error") this.judge(f);
         },
       },
     );
+  }
+
+  /** The stages in the order audio travels through them. */
+  get stages(): readonly FrameProcessor[] {
+    return this.pipeline.processors;
   }
 
   start(): Promise<void> {
@@ -78,16 +88,16 @@ export class BotPipeline implements VoicePipeline {
     if (this.greeted) return;
     this.greeted = true;
     const entry = this.options.persona.entryMessage;
-    if (entry) void this.pipeline.queue(frame("speak", { text: entry, turnId: 0 }));
-    else void this.pipeline.queue(frame("llm-run", { turnId: 0, instruction: GREETING_INSTRUCTION }));
+    if (entry) this.queue(frame("speak", { text: entry, turnId: 0 }));
+    else this.queue(frame("llm-run", { turnId: 0, instruction: GREETING_INSTRUCTION }));
   }
 
   pushAudio(pcm: Int16Array): void {
-    void this.pipeline.queue(frame("input-audio", { audio: pcm, sampleRate: this.options.streamSampleRate }));
+    this.queue(frame("input-audio", { audio: pcm, sampleRate: this.options.streamSampleRate }));
   }
 
   pushSpeakers(speakers: Speaker[]): void {
-    void this.pipeline.queue(frame("speakers-update", { speakers }));
+    this.queue(frame("speakers-update", { speakers }));
   }
 
   isSpeaking(): boolean {
@@ -105,6 +115,23 @@ export class BotPipeline implements VoicePipeline {
   async stop(): Promise<void> {
     await this.pipeline.cancel("bot stopped");
     await this.pipeline.stop("bot stopped");
+  }
+
+  /** Puts a frame in without waiting; the pipeline catches stage failures, this owns the rest. */
+  private queue(f: Frame): void {
+    this.pipeline.queue(f).catch((error: unknown) => this.fatal(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  private judge(error: Extract<Frame, { type: "error" }>): void {
+    this.options.logger.warn({ err: error.error.message, stage: error.source, fatal: error.fatal }, "pipeline reported an error");
+    const reason = this.faults.judge(error);
+    if (reason) this.fatal(new Error(reason, { cause: error.error }));
+  }
+
+  private fatal(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.options.onFatal(error);
   }
 
   /** Each frame is seen once per stage it passes; only its first appearance becomes a line. */

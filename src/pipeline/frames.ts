@@ -39,7 +39,8 @@ export interface FramePayloads {
   start: { sampleRate: number };
   end: { reason: string };
   cancel: { reason: string };
-  error: { error: Error; fatal: boolean };
+  /** `source` names the stage that reported it; `fatal` means the stage cannot go on. */
+  error: { error: Error; fatal: boolean; source: string };
   "input-audio": { audio: Pcm16; sampleRate: number };
   "speakers-update": { speakers: Speaker[] };
   "user-started-speaking": Record<string, never>;

@@ -19,8 +19,13 @@ class PipelineHead extends FrameProcessor {
   }
 
   protected override async processFrame(frame: Frame, direction: Direction): Promise<void> {
-    if (direction === "upstream") this.onUpstream(frame);
-    else await this.push(frame, direction);
+    if (direction === "downstream") return this.push(frame, direction);
+    try {
+      this.onUpstream(frame);
+    } catch (error) {
+      // Nobody sits further upstream to tell: the failure of the owner's handler is logged here.
+      this.logger.error({ err: error instanceof Error ? error.message : String(error), frameType: frame.type }, "onUpstream failed");
+    }
   }
 }
 

@@ -56,4 +56,59 @@ describe("FrameProcessor", () => {
     expect(errors).toEqual(["stage failure"]);
     expect(stage.seen).toEqual(["text:boom", "text:after"]);
   });
+
+  it("names the stage an error came from", async () => {
+    const stage = new SlowStage();
+    const sources: string[] = [];
+    const pipeline = new Pipeline([stage], { onUpstream: (f) => f.type === "error" && sources.push(f.source) });
+    await pipeline.queue(frame("llm-text", { text: "boom", turnId: 1 }));
+    await stage.idle();
+    expect(sources).toEqual(["slow"]);
+  });
+
+  it("isolates an observer that throws, and an onUpstream handler that throws", async () => {
+    const stage = new SlowStage();
+    const out: string[] = [];
+    const pipeline = new Pipeline([stage], {
+      observers: [
+        {
+          onPush: () => {
+            throw new Error("observer broke");
+          },
+        },
+      ],
+      onUpstream: () => {
+        throw new Error("owner broke");
+      },
+      onDownstream: (f) => out.push(f.type),
+    });
+    await pipeline.queue(frame("llm-text", { text: "boom", turnId: 1 }));
+    await pipeline.queue(frame("llm-text", { text: "fine", turnId: 1 }));
+    await stage.idle();
+    expect(out).toEqual(["llm-text"]);
+  });
+
+  it("turns a failure of work started by a timer into an error of its stage", async () => {
+    class TimerStage extends FrameProcessor {
+      constructor() {
+        super("timer");
+      }
+      protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+        if (f.type === "user-stopped-speaking") {
+          setTimeout(() => this.detached(() => Promise.reject(new Error("late and broken"))), 1);
+          setTimeout(() =>
+            this.detached(() => {
+              throw new Error("sync and broken");
+            }),
+          );
+        }
+        await this.push(f, direction);
+      }
+    }
+    const errors: string[] = [];
+    const pipeline = new Pipeline([new TimerStage()], { onUpstream: (f) => f.type === "error" && errors.push(`${f.source}: ${f.error.message}`) });
+    await pipeline.queue(frame("user-stopped-speaking"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors.sort()).toEqual(["timer: late and broken", "timer: sync and broken"]);
+  });
 });

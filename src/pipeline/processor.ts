@@ -8,6 +8,7 @@
  */
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
+import { guardedCall } from "../util/guarded-call.js";
 import { type Direction, type Frame, frame as makeFrame, isSystemFrame, isUninterruptible } from "./frames.js";
 
 /** Sees every frame a processor pushes; used for metrics, transcripts and tests, never to alter flow. */
@@ -76,9 +77,13 @@ export abstract class FrameProcessor {
     await this.push(frame, direction);
   }
 
-  /** Sends a frame to the neighbour in the given direction. */
+  /**
+   * Sends a frame to the neighbour in the given direction. It never rejects: the neighbour catches
+   * its own failures (processSafely) and an observer's failure is only logged, so a stage may fire
+   * a push from a timer or callback without one of them ending the process.
+   */
   protected async push(frame: Frame, direction: Direction = "downstream"): Promise<void> {
-    for (const observer of this.observers) observer.onPush(this.name, frame, direction);
+    for (const observer of this.observers) this.notify(observer, frame, direction);
     const peer = direction === "downstream" ? this.downstreamPeer : this.upstreamPeer;
     if (peer) await peer.queueFrame(frame, direction);
   }
@@ -94,9 +99,32 @@ export abstract class FrameProcessor {
     return true;
   }
 
-  /** Reports a problem upstream without stopping the pipeline. */
+  /**
+   * Reports a problem upstream. A non-fatal error is one the stage copes with (the pipeline's owner
+   * still counts them, see fault-policy); `fatal` says this stage cannot go on.
+   */
   protected async pushError(error: Error, fatal = false): Promise<void> {
-    await this.push(makeFrame("error", { error, fatal }), "upstream");
+    await this.push(makeFrame("error", { error, fatal, source: this.name }), "upstream");
+  }
+
+  /**
+   * Runs stage work that a timer or a service callback started, outside `processFrame`. A throw or
+   * rejection there has no caller to land in (it would end the process), so it becomes an error of
+   * this stage, exactly as if `processFrame` had failed.
+   */
+  protected detached(work: () => unknown): void {
+    guardedCall(work, (error) => {
+      this.logger.error({ err: error.message }, "processor failed outside a frame");
+      void this.pushError(error);
+    });
+  }
+
+  private notify(observer: FrameObserver, frame: Frame, direction: Direction): void {
+    try {
+      observer.onPush(this.name, frame, direction);
+    } catch (error) {
+      this.logger.error({ err: error instanceof Error ? error.message : String(error), frameType: frame.type }, "a frame observer failed");
+    }
   }
 
   private discardQueuedWork(): void {

@@ -18,7 +18,7 @@ import { RoomHub } from "../meeting/local/room-hub.js";
 import { roomFromMeetingUrl } from "../meeting/local/room-names.js";
 import { roomRoutes } from "../meeting/local/room-routes.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
-import type { PipecatRelay } from "../meeting/pipecat/pipecat-relay.js";
+import { PipecatRelayRegistry } from "../meeting/pipecat/pipecat-relay-registry.js";
 import { ProviderRegistry } from "../meeting/provider-registry.js";
 import { createPersonaFromDescription } from "../personas/create-persona.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
@@ -69,7 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
   const rooms = new RoomHub(config.ROOM_EMPTY_TIMEOUT_MS);
-  const pipecatRelays = new Map<string, PipecatRelay>();
+  const pipecatRelays = new PipecatRelayRegistry();
   let selfUrl = "";
   const local = new LocalMeetingProvider(() => selfUrl);
   const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
@@ -107,7 +107,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
         limits,
       }),
-      metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
+      metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes(pipecatRelays)],
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();

@@ -118,13 +118,15 @@ describe("a bot in a MeetingBaas meeting", () => {
     await waitFor(() => baas.bot(botId).connected, 5000, "stream");
     const body = baas.requests[0]?.body as { streaming: { input: string } } | undefined;
     const clientId = String(body?.streaming.input).split("/").pop();
-    const rogue = new WebSocket(`${server.url.replace("http", "ws")}/ws/${clientId}`);
-    await new Promise((resolve) => rogue.on("open", resolve));
-    rogue.send(Buffer.alloc(3), { binary: true });
-    rogue.send("{not json");
-    rogue.send(Buffer.alloc(200_000), { binary: true });
-    const closed = await new Promise<number>((resolve) => rogue.on("close", (c) => resolve(c)));
-    expect(closed).toBe(1009);
+    const rogueClose = async (send: (socket: InstanceType<typeof WebSocket>) => void) => {
+      const rogue = new WebSocket(`${server.url.replace("http", "ws")}/ws/${clientId}`);
+      await new Promise((resolve) => rogue.on("open", resolve));
+      send(rogue);
+      return new Promise<number>((resolve) => rogue.on("close", (c) => resolve(c)));
+    };
+    expect(await rogueClose((rogue) => rogue.send(Buffer.alloc(3), { binary: true }))).toBe(1007);
+    expect(await rogueClose((rogue) => rogue.send("{not json"))).toBe(1007);
+    expect(await rogueClose((rogue) => rogue.send(Buffer.alloc(200_000), { binary: true }))).toBe(1009);
     const health = await json(await fetch(`${server.url}/health`));
     expect(health.service).toBe("speaking-bots");
   });

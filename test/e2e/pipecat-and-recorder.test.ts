@@ -30,27 +30,48 @@ describe("Pipecat bridge and recorder bots", () => {
     await baas.stop();
   });
 
-  const launch = async (body: Record<string, unknown>) =>
-    ((await json(await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: MEET, ...body }) }))) as { bot_id: string }).bot_id;
+  const create = async (body: Record<string, unknown>) =>
+    (await json(await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: MEET, ...body }) }))) as {
+      bot_id: string;
+      pipecat_url?: string;
+      pipecat_token?: string;
+    };
+  const launch = async (body: Record<string, unknown>) => (await create(body)).bot_id;
+  const closeCode = (socket: WebSocket) => new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
 
   it("relays meeting audio to a Pipecat pipeline and its voice back to the meeting", async () => {
-    const botId = await launch({ pipeline: "pipecat" });
+    const created = await create({ pipeline: "pipecat" });
+    const botId = created.bot_id;
+    expect(created.pipecat_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(created.pipecat_url).toBe(`${server.url.replace("http", "ws")}/pipecat/${created.pipecat_token}`);
+    const listing = JSON.stringify(await json(await fetch(`${server.url}/bots`)));
+    expect(listing).not.toContain(created.pipecat_token);
     await waitFor(() => baas.bot(botId).connected, 5000, "meeting stream");
-    const pipecat = new WebSocket(`${server.url.replace("http", "ws")}/pipecat/${botId}`);
+    const pipecat = new WebSocket(created.pipecat_url ?? "");
     const received: ReturnType<typeof decodePipecat>[] = [];
     pipecat.on("message", (data: Buffer) => received.push(decodePipecat(new Uint8Array(data))));
     await new Promise((resolve) => pipecat.on("open", resolve));
     await waitFor(() => received.some((m) => m.kind === "audio"), 3000, "meeting audio as protobuf");
     const audio = received.find((m) => m.kind === "audio");
-    expect(audio).toMatchObject({ kind: "audio", sampleRate: 16000, channels: 1 });
+    expect(audio).toMatchObject({ kind: "audio", sampleRate: 16000 });
     const tone = Int16Array.from({ length: 640 }, (_, i) => Math.round(9000 * Math.sin(i / 5)));
     for (let i = 0; i < 10; i++) pipecat.send(encodePipecatAudio(tone, 16000));
     await waitFor(() => baas.bot(botId).heard().length >= 6400, 3000, "the pipeline's voice in the meeting");
     expect(rms(baas.bot(botId).heard())).toBeGreaterThan(0.1);
+    const wsBase = server.url.replace("http", "ws");
+    for (const guess of ["nobody", botId, server.bots.get(botId)?.settings.clientId ?? "", "A".repeat(43)]) {
+      expect(await closeCode(new WebSocket(`${wsBase}/pipecat/${guess}`))).toBe(1008);
+    }
+    expect(await closeCode(new WebSocket(created.pipecat_url ?? ""))).toBe(1008);
+    const closed = closeCode(pipecat);
     pipecat.send(Buffer.from([0xff, 0xff, 0xff]));
-    const stranger = new WebSocket(`${server.url.replace("http", "ws")}/pipecat/nobody`);
-    expect(await new Promise((resolve) => stranger.on("close", (code) => resolve(code)))).toBe(1008);
-    pipecat.close();
+    expect(await closed).toBe(1007);
+    expect(server.bots.get(botId)?.status).toBe("in_call");
+  });
+
+  it("answers POST /bots without a Pipecat secret for bots that do not use Pipecat", async () => {
+    const created = await create({});
+    expect(Object.keys(created)).toEqual(["bot_id"]);
   });
 
   it.skipIf(localSpeechMissing())("records the meeting to a WAV file and a transcript, and never speaks", async () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../logger.js";
 import { PipecatRelay } from "../../meeting/pipecat/pipecat-relay.js";
+import { type PipecatRelayRegistry, createPipecatToken } from "../../meeting/pipecat/pipecat-relay-registry.js";
 import { createBotPipeline } from "../../pipeline/bot-pipeline.js";
 import type { SpeechServices, VoicePipeline, VoicePipelineOptions } from "../bot-contracts.js";
 import type { BotRequest } from "../bot-request.js";
@@ -16,8 +17,8 @@ export interface EngineFactoryDeps {
   config: Config;
   speech: SpeechServices;
   logger: Logger;
-  /** Relays waiting for their Pipecat pipeline, by client id. */
-  pipecatRelays: Map<string, PipecatRelay>;
+  /** Relays waiting for their Pipecat pipeline, by secret token. */
+  pipecatRelays: PipecatRelayRegistry;
 }
 
 export function createEngineFactory(deps: EngineFactoryDeps): (options: VoicePipelineOptions, request: BotRequest) => VoicePipeline {
@@ -27,13 +28,9 @@ export function createEngineFactory(deps: EngineFactoryDeps): (options: VoicePip
       return new MeetingRecorder({ ...options, speech: deps.speech, directory: join(deps.config.DATA_DIR, "recordings"), logger });
     }
     if (request.pipeline === "pipecat") {
-      const relay = new PipecatRelay(options);
-      deps.pipecatRelays.set(options.botId, relay);
-      const stop = relay.stop.bind(relay);
-      relay.stop = async () => {
-        deps.pipecatRelays.delete(options.botId);
-        await stop();
-      };
+      const token = createPipecatToken();
+      const relay = new PipecatRelay(options, { token, logger, onStop: () => deps.pipecatRelays.remove(token) });
+      deps.pipecatRelays.add(token, relay);
       return relay;
     }
     return createBotPipeline({

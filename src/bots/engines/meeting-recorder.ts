@@ -44,7 +44,8 @@ export class MeetingRecorder implements VoicePipeline {
     const base = join(options.directory, `${stamp}-${options.botId.slice(0, 8)}`);
     this.wavPath = `${base}.wav`;
     this.transcriptPath = `${base}.txt`;
-    this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate);
+    // The recording is this bot's whole job: when it cannot be written, the bot has failed.
+    this.wav = new WavFileWriter(this.wavPath, options.streamSampleRate, (error) => options.onFatal(new Error(`recording failed: ${error.message}`)));
     // A transcript reads better in whole sentences than in the short turns a conversation needs.
     const params = { ...options.speech.vadParams, minSilenceMs: Math.max(options.speech.vadParams.minSilenceMs, 600) };
     this.vad = new VadAnalyzer(
@@ -117,9 +118,10 @@ export class MeetingRecorder implements VoicePipeline {
     } catch (error) {
       this.options.logger.warn({ err: errorMessage(error) }, "recorder speech-to-text did not close cleanly");
     }
-    await this.wav.close();
-    await this.writes;
     this.toRecogniser?.destroy();
+    this.toRecogniser = undefined;
+    await this.writes;
+    await this.wav.close();
   }
 
   private record(text: string): void {

@@ -1,11 +1,15 @@
 /**
  * @module bots/engines/wav-file-writer
  * Appends PCM s16le mono to a WAV file as it arrives and fixes the header sizes on close, so a
- * recording of any length never sits in memory.
+ * recording of any length never sits in memory. A failed write (disk full, file gone) or a disk that
+ * falls far behind is reported once through `onError`; later samples are dropped, and `close()`
+ * rejects with that failure.
  */
 import { type FileHandle, open } from "node:fs/promises";
 
 const HEADER_BYTES = 44;
+/** Bytes waiting for the disk, at most (~4 min of 16 kHz audio): past that the disk is not keeping up. */
+const MAX_QUEUED_BYTES = 8_000_000;
 
 function header(sampleRate: number, dataBytes: number): Buffer {
   const h = Buffer.alloc(HEADER_BYTES);
@@ -27,26 +31,37 @@ function header(sampleRate: number, dataBytes: number): Buffer {
 
 export class WavFileWriter {
   private dataBytes = 0;
-  private chain: Promise<unknown>;
+  private queuedBytes = 0;
+  private chain: Promise<void> = Promise.resolve();
   private file: FileHandle | undefined;
+  private failure: Error | undefined;
 
   constructor(
     readonly path: string,
     private readonly sampleRate: number,
+    private readonly onError: (error: Error) => void,
   ) {
-    this.chain = open(path, "w").then(async (file) => {
-      this.file = file;
-      await file.write(header(sampleRate, 0), 0, HEADER_BYTES, 0);
+    this.chain = this.step(async () => {
+      this.file = await open(path, "w");
+      await this.file.write(header(sampleRate, 0), 0, HEADER_BYTES, 0);
     });
   }
 
   /** Queues samples for writing; writes happen in order without blocking the caller. */
   write(pcm: Int16Array): void {
-    const bytes = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    const copy = Buffer.from(bytes);
+    if (this.failure) return;
+    if (this.queuedBytes + pcm.byteLength > MAX_QUEUED_BYTES) {
+      this.fail(new Error(`the disk is not keeping up: ${this.queuedBytes} bytes of ${this.path} still waiting`));
+      return;
+    }
+    const copy = Buffer.from(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
     const position = HEADER_BYTES + this.dataBytes;
     this.dataBytes += copy.length;
-    this.chain = this.chain.then(() => this.file?.write(copy, 0, copy.length, position));
+    this.queuedBytes += copy.length;
+    this.chain = this.step(async () => {
+      this.queuedBytes -= copy.length;
+      await this.file?.write(copy, 0, copy.length, position);
+    });
   }
 
   get durationSeconds(): number {
@@ -55,9 +70,35 @@ export class WavFileWriter {
 
   async close(): Promise<void> {
     await this.chain;
-    if (!this.file) return;
-    await this.file.write(header(this.sampleRate, this.dataBytes), 0, HEADER_BYTES, 0);
-    await this.file.close();
+    const file = this.file;
     this.file = undefined;
+    if (!file) {
+      if (this.failure) throw this.failure;
+      return;
+    }
+    try {
+      if (!this.failure) await file.write(header(this.sampleRate, this.dataBytes), 0, HEADER_BYTES, 0);
+    } finally {
+      await file.close();
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Runs after what is queued, unless a write already failed; never rejects. */
+  private step(run: () => Promise<void>): Promise<void> {
+    return this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        await run();
+      } catch (error) {
+        this.fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.onError(error);
   }
 }

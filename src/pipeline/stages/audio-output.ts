@@ -106,7 +106,7 @@ export class AudioOutputStage extends FrameProcessor {
     if (performance.now() - this.nextAt > LATE_AFTER_MS) outputTiming.lateFrames += 1;
     this.sendNext();
     this.nextAt += FRAME_MS;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextAt - performance.now()));
+    this.timer = setTimeout(() => this.detached(() => this.tick()), Math.max(0, this.nextAt - performance.now()));
   }
 
   private sendNext(): void {

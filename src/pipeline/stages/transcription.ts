@@ -73,7 +73,7 @@ export class TranscriptionStage extends FrameProcessor {
     this.opening ??= this.stt
       .open(
         { sampleRate: PIPELINE_RATE, language: this.language },
-        { onTranscript: (t) => void this.transcribed(t), onError: (e) => this.failed(e) },
+        { onTranscript: (t) => this.detached(() => this.transcribed(t)), onError: (e) => this.detached(() => this.failed(e)) },
       )
       .then(async (session) => {
         // The bot may have left while the session was opening.

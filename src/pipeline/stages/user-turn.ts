@@ -34,7 +34,7 @@ export class UserTurnStage extends FrameProcessor {
       case "user-stopped-speaking":
         this.userSpeaking = false;
         this.stopWaiting();
-        this.awaitingFinal = setTimeout(() => void this.answer(), this.finalGraceMs);
+        this.awaitingFinal = setTimeout(() => this.detached(() => this.answer()), this.finalGraceMs);
         break;
       case "transcription":
         this.pending.push({ text: f.text, speaker: f.speaker });

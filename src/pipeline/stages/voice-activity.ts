@@ -20,7 +20,7 @@ export class VoiceActivityStage extends FrameProcessor {
     this.analyzer = new VadAnalyzer(
       model,
       params,
-      (transition) => void this.announce(transition),
+      (transition) => this.detached(() => this.announce(transition)),
       (error) => this.logger.error({ err: error }, "voice activity scoring failed; the window counts as silence"),
     );
   }

@@ -21,6 +21,15 @@ const apiKeyHeader = z.object({
     .describe("Your MeetingBaas API key; not needed for built-in rooms, nor for key holders when the server has MEETING_BAAS_API_KEY"),
 });
 
+const createdBotSchema = z.object({
+  bot_id: z.string(),
+  pipecat_url: z
+    .string()
+    .optional()
+    .describe("pipecat bots only: where your Pipecat pipeline connects (WebSocket, protobuf frames). Shown only here, once; keep it secret"),
+  pipecat_token: z.string().optional().describe("pipecat bots only: the secret at the end of pipecat_url"),
+});
+
 export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPluginAsyncZod {
   return async (app) => {
     const capacity = new BotCapacity(limits, (tenant) => bots.list(tenant).filter((bot) => !bot.isFinal).length);
@@ -35,7 +44,7 @@ export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPlugin
           summary: "Send a speaking bot into a meeting",
           headers: apiKeyHeader,
           body: botRequestSchema,
-          response: { 201: z.object({ bot_id: z.string() }), ...errorResponses },
+          response: { 201: createdBotSchema, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -51,7 +60,8 @@ export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPlugin
             headers: request.headers,
             encrypted: request.protocol === "https",
           });
-          return reply.status(201).send({ bot_id: bot.id });
+          const pipecat = bot.pipecatAccess();
+          return reply.status(201).send({ bot_id: bot.id, ...(pipecat && { pipecat_url: pipecat.url, pipecat_token: pipecat.token }) });
         } finally {
           lease.release();
         }

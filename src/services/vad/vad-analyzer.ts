@@ -18,6 +18,13 @@ export interface VadTransition {
 
 type State = "quiet" | "starting" | "speaking" | "stopping";
 
+/**
+ * Audio waiting to be scored, at most (about 1 MB of windows). Scoring runs behind arrival only when
+ * audio is pushed in bulk (tests, a flood) or the machine is overloaded; past this the newest
+ * windows are dropped, so a backlog can never grow memory without bound.
+ */
+export const MAX_BACKLOG_MS = 30_000;
+
 /** Loudness on a 0..1 scale: -70 dBFS and below is 0, -20 dBFS and above is 1. */
 export function volumeOf(window: Int16Array): number {
   return Math.min(1, Math.max(0, (dbfs(window) + 70) / 50));
@@ -27,12 +34,19 @@ export class VadAnalyzer {
   private readonly stream: VoiceActivityStream;
   private readonly chunker: FrameChunker;
   private readonly windowMs: number;
+  private readonly maxPending: number;
   private state: State = "quiet";
   private runMs = 0;
   private smoothedVolume = 0;
   private receivedMs = 0;
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
   lastProbability = 0;
+  /** Windows dropped because scoring fell too far behind. */
+  droppedWindows = 0;
+  /** Windows the model failed to score, and the last reason. */
+  scoringErrors = 0;
+  lastScoringError: string | undefined;
 
   /**
    * @param onError told when a window could not be scored; that window counts as silence and the
@@ -42,11 +56,12 @@ export class VadAnalyzer {
     model: VoiceActivityModel,
     private readonly params: VadParams,
     private readonly onTransition: (transition: VadTransition) => void,
-    private readonly onError: (error: unknown) => void,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.stream = model.createStream();
     this.chunker = new FrameChunker(model.windowSamples);
     this.windowMs = (model.windowSamples / model.sampleRate) * 1000;
+    this.maxPending = Math.ceil(MAX_BACKLOG_MS / this.windowMs);
   }
 
   get speaking(): boolean {
@@ -61,8 +76,28 @@ export class VadAnalyzer {
    */
   push(pcm: Int16Array): Promise<void> {
     for (const window of this.chunker.push(pcm)) {
-      this.chain = this.chain.then(() => this.analyse(window)).catch((error: unknown) => this.scoringFailed(error));
+      if (this.pending >= this.maxPending) {
+        this.droppedWindows += 1;
+        continue;
+      }
+      this.pending += 1;
+      this.chain = this.chain
+        .then(() => this.analyse(window))
+        .catch((error: unknown) => this.scoringFailed(error))
+        .finally(() => {
+          this.pending -= 1;
+        });
     }
+    return this.chain;
+  }
+
+  /** Windows received but not yet scored. */
+  get backlog(): number {
+    return this.pending;
+  }
+
+  /** Resolves once every window pushed so far has been scored. */
+  settled(): Promise<void> {
     return this.chain;
   }
 
@@ -73,6 +108,14 @@ export class VadAnalyzer {
     this.runMs = 0;
   }
 
+  /** One window the model could not score counts as silence; the next one is scored afresh. */
+  private scoringFailed(error: unknown): void {
+    this.scoringErrors += 1;
+    this.lastScoringError = error instanceof Error ? error.message : String(error);
+    this.step(false);
+    this.onError(error);
+  }
+
   private async analyse(window: Int16Array): Promise<void> {
     this.receivedMs += this.windowMs;
     const probability = await this.stream.score(int16ToFloat32(window));
@@ -80,11 +123,6 @@ export class VadAnalyzer {
     this.smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
     const voiced = probability >= this.params.threshold && this.smoothedVolume >= this.params.minVolume;
     this.step(voiced);
-  }
-
-  private scoringFailed(error: unknown): void {
-    this.step(false);
-    this.onError(error);
   }
 
   private step(voiced: boolean): void {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSpeech } from "../../../test/fixtures/load-fixture.js";
 import { SileroVadModel } from "./silero-model.js";
-import { type VadTransition, VadAnalyzer } from "./vad-analyzer.js";
+import { MAX_BACKLOG_MS, type VadTransition, VadAnalyzer } from "./vad-analyzer.js";
 
 const params = { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 };
 
@@ -57,5 +57,48 @@ describe("Silero VAD", () => {
     expect(b).toEqual([]);
     expect(c.map((e) => [e.event, e.streamMs])).toEqual(a.map((e) => [e.event, e.streamMs]));
     expect(model.stats.batches).toBeLessThan(model.stats.windows);
+  });
+});
+
+describe("VadAnalyzer backlog", () => {
+  it("keeps at most 30 s of audio waiting for a model that falls behind, and drops the rest", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stalled = {
+      sampleRate: 16000,
+      windowSamples: 512,
+      createStream: () => ({ score: async () => gate.then(() => 0), reset: () => undefined }),
+    };
+    const vad = new VadAnalyzer(stalled, params, () => undefined);
+    // A 1000x flood: 100 s of audio in one go.
+    for (let i = 0; i < 1000; i++) void vad.push(new Int16Array(1600));
+    expect(vad.backlog).toBe(Math.ceil(MAX_BACKLOG_MS / 32));
+    expect(vad.droppedWindows).toBe(3125 - vad.backlog);
+    release();
+    await vad.settled();
+    expect(vad.backlog).toBe(0);
+  });
+
+  it("counts a window the model fails to score and goes on", async () => {
+    let calls = 0;
+    const flaky = {
+      sampleRate: 16000,
+      windowSamples: 512,
+      createStream: () => ({
+        score: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error("model hiccup");
+          return 0;
+        },
+        reset: () => undefined,
+      }),
+    };
+    const vad = new VadAnalyzer(flaky, params, () => undefined);
+    await vad.push(new Int16Array(1024));
+    expect(calls).toBe(2);
+    expect(vad.scoringErrors).toBe(1);
+    expect(vad.lastScoringError).toBe("model hiccup");
   });
 });
