@@ -8,7 +8,7 @@ import { type RunningServer, startServer } from "../src/server/start.js";
 import { percentile } from "../src/util/percentile.js";
 
 export async function benchServer(env: Record<string, string>): Promise<RunningServer> {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000", VAD_MIN_SILENCE_MS: "300", ...env });
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000", VAD_MIN_SILENCE_MS: "300", BOT_REGISTRY_FILE: ":memory:", ...env });
   return startServer(config, { logger: silentLogger });
 }
 

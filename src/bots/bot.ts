@@ -28,6 +28,8 @@ export interface BotEvents {
   /** The stream failed for good: the manager asks the provider to take the bot out. */
   onStreamLost(bot: Bot): void;
   onTranscript(bot: Bot, line: TranscriptLine): void;
+  /** The bot is now in the call or leaving (final statuses arrive through `onFinished`). */
+  onStatusChange?(bot: Bot): void;
 }
 
 /** After this long with audio but no roster or webhook, the bot counts as admitted. */
@@ -116,6 +118,7 @@ export class Bot {
   markInCall(evidence: string): void {
     if (this.statusValue !== "joining") return;
     this.statusValue = "in_call";
+    this.events.onStatusChange?.(this);
     this.logger.info({ evidence }, "bot is in the call");
     if (this.started) this.engine?.admitted();
   }
@@ -124,6 +127,7 @@ export class Bot {
   async leave(): Promise<void> {
     if (this.isFinal || this.statusValue === "leaving") return;
     this.statusValue = "leaving";
+    this.events.onStatusChange?.(this);
     await this.release(1000, "bot left the meeting");
     this.finish("ended");
   }

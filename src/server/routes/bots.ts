@@ -57,7 +57,7 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
     app.get(
       "/bots",
       { schema: { tags: ["bots"], summary: "List the bots of this server", response: { 200: z.object({ bots: z.array(botInfoSchema) }) } } },
-      async () => ({ bots: bots.list().map((bot) => bot.info()) }),
+      async () => ({ bots: bots.describeAll() }),
     );
 
     app.get(
@@ -71,9 +71,9 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const bot = bots.get(request.params.bot_id);
-        if (!bot) return reply.status(404).send({ code: "BOT_NOT_FOUND", message: `No bot with id ${request.params.bot_id}` });
-        return bot.info();
+        const info = bots.describe(request.params.bot_id);
+        if (!info) return reply.status(404).send({ code: "BOT_NOT_FOUND", message: `No bot with id ${request.params.bot_id}` });
+        return info;
       },
     );
   };
