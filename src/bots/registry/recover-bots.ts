@@ -28,6 +28,8 @@ export interface RecoveryDeps {
   mode: RecoveryMode;
   serverApiKey: string | undefined;
   logger: Logger;
+  /** First pause before retrying a failed leave call; it grows fourfold per attempt. */
+  leaveRetryDelayMs?: number;
 }
 
 export interface RecoverySummary {
@@ -128,7 +130,7 @@ async function leaveSaved(saved: SavedBot, reason: string, deps: RecoveryDeps): 
         return true;
       }
       if (attempt < LEAVE_ATTEMPTS && retryable(error)) {
-        await delay(LEAVE_RETRY_DELAY_MS * 4 ** (attempt - 1));
+        await delay((deps.leaveRetryDelayMs ?? LEAVE_RETRY_DELAY_MS) * 4 ** (attempt - 1));
         continue;
       }
       record("failed", `could not make it leave: ${errorMessage(error)}`);
