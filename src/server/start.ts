@@ -75,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const local = new LocalMeetingProvider(() => selfUrl);
   const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const registry = BotStore.open(botRegistryPath(config));
+  logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
   const bots = new BotManager({
     registry,
     logger,

@@ -9,10 +9,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BotStore } from "../../src/bots/registry/bot-store.js";
+import { MeetingBaasProvider } from "../../src/meeting/meetingbaas/meetingbaas-provider.js";
 import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
 import { FakeOpenAiServer } from "../../src/services/llm/testing/fake-openai-server.js";
 import { loadSpeech } from "../fixtures/load-fixture.js";
-import { json, waitFor } from "./helpers.js";
+import { json, startTestServer, waitFor } from "./helpers.js";
 import { type LaunchStyle, type ServerProcess, freePort, startServerProcess } from "./server-process.js";
 
 const MEET = "https://meet.google.com/abc-defg-hij";
@@ -158,4 +160,54 @@ describe("a server killed with bots in meetings", () => {
     // The server process is gone with npm, not left running without it.
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   }, 240_000);
+});
+
+describe("a resumed bot whose stream never comes back", () => {
+  it("is told to leave with the key it was sent with once the connect timeout passes", async () => {
+    const baas = new FakeMeetingBaas({ apiKeys: ["key-ada"], script: { connectDelayMs: null } });
+    const provider = new MeetingBaasProvider({ baseUrl: await baas.start(), version: "v1" });
+    const { providerBotId } = await provider.join({
+      meetingUrl: MEET,
+      botName: "Interviewer",
+      botImage: undefined,
+      entryMessage: undefined,
+      extra: undefined,
+      streamUrl: "ws://127.0.0.1:9/ws/client-of-a-crashed-server",
+      audioFrequency: 16000,
+      deduplicationKey: "interviewer-BaaS-client-of-a-crashed-server",
+      webhookUrl: undefined,
+      apiKey: "key-ada",
+    });
+    // The registry as a crashed server left it: the bot was in the call.
+    const file = join(mkdtempSync(join(tmpdir(), "restart-recovery-")), "bots.sqlite");
+    const store = BotStore.open(file);
+    store.saveLaunch({
+      clientId: "client-of-a-crashed-server",
+      provider: "meetingbaas",
+      meetingUrl: MEET,
+      botName: "Interviewer",
+      persona: { key: "interviewer", name: "Interviewer", systemPrompt: "Interview.", entryMessage: undefined, voiceId: undefined, gender: undefined, language: "en-US", image: undefined, chosenBy: "default" },
+      pipeline: "builtin",
+      recorder: false,
+      enableTools: false,
+      audioFrequency: 16000,
+      apiKey: "key-ada",
+      tenant: undefined,
+    });
+    store.saveProviderId("client-of-a-crashed-server", providerBotId);
+    store.saveStatus("client-of-a-crashed-server", "in_call", null);
+    store.close();
+
+    const server = await startTestServer({ BOT_REGISTRY_FILE: file, MEETING_BAAS_API_URL: baas.url, BOT_CONNECT_TIMEOUT_MS: "1500" });
+    try {
+      expect((await json(await fetch(`${server.url}/bots/${providerBotId}`))).status).toBe("in_call");
+      await waitFor(() => baas.leaves().length === 1, 20_000, "the leave call");
+      expect(baas.leaves()[0]).toMatchObject({ path: `/bots/${providerBotId}`, apiKey: "key-ada" });
+      await waitFor(async () => (await json(await fetch(`${server.url}/bots/${providerBotId}`))).status === "failed", 10_000, "failed");
+      expect((await json(await fetch(`${server.url}/bots/${providerBotId}`))).last_error).toMatch(/never opened the audio stream/);
+    } finally {
+      await server.close();
+      await baas.stop();
+    }
+  }, 60_000);
 });
