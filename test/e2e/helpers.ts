@@ -3,7 +3,7 @@
  * Shared pieces of the end-to-end suites: a server on a free loopback port with test settings, and
  * polling until a condition holds.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
@@ -12,11 +12,24 @@ import { type RunningServer, startServer } from "../../src/server/start.js";
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
   // Each server gets its own bot registry: servers in parallel test files must never recover each other's bots.
-  const registry = join(mkdtempSync(join(tmpdir(), "bots-registry-")), "bots.sqlite");
+  const registryDir = env.BOT_REGISTRY_FILE ? undefined : mkdtempSync(join(tmpdir(), "bots-registry-"));
   const config = loadConfig({
-    PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "10000", SHUTDOWN_TIMEOUT_MS: "5000", BOT_REGISTRY_FILE: registry, ...env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    BOT_CONNECT_TIMEOUT_MS: "10000",
+    SHUTDOWN_TIMEOUT_MS: "5000",
+    ...(registryDir ? { BOT_REGISTRY_FILE: join(registryDir, "bots.sqlite") } : {}),
+    ...env,
   });
-  return startServer(config, { logger: silentLogger });
+  const server = await startServer(config, { logger: silentLogger });
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {

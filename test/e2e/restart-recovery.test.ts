@@ -5,7 +5,7 @@
  * answers a spoken question); with RECOVER_BOTS=leave each bot is told to leave with the key it was
  * sent with. And SIGTERM sent to `npm start` reaches the server, so every bot leaves.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -44,6 +44,7 @@ describe("a server killed with bots in meetings", () => {
     }
     await baas.stop();
     await llm.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function start(env: Record<string, string> = {}, style: LaunchStyle = "node"): Promise<ServerProcess> {
@@ -179,7 +180,8 @@ describe("a resumed bot whose stream never comes back", () => {
       apiKey: "key-ada",
     });
     // The registry as a crashed server left it: the bot was in the call.
-    const file = join(mkdtempSync(join(tmpdir(), "restart-recovery-")), "bots.sqlite");
+    const dir = mkdtempSync(join(tmpdir(), "restart-recovery-"));
+    const file = join(dir, "bots.sqlite");
     const store = BotStore.open(file);
     store.saveLaunch({
       clientId: "client-of-a-crashed-server",
@@ -208,6 +210,7 @@ describe("a resumed bot whose stream never comes back", () => {
     } finally {
       await server.close();
       await baas.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * is private, finished bots are pruned to a bound, the schema steps run once and in order, and a
  * second server cannot open a registry that is in use.
  */
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -51,7 +51,10 @@ describe("BotStore", () => {
     dir = mkdtempSync(join(tmpdir(), "bot-store-"));
     path = join(dir, "nested", "bots.sqlite");
   });
-  afterEach(() => store?.close());
+  afterEach(() => {
+    store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("creates a private WAL file and keeps what was written across a reopen", () => {
     store = BotStore.open(path);

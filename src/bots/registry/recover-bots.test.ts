@@ -3,7 +3,7 @@
  * which saved bots are resumed, which are told to leave (with the key each was sent with), and what
  * the registry says about each afterwards.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -75,18 +75,21 @@ describe("recoverBots", () => {
   let store: BotStore;
   let providers: ProviderRegistry;
   let meetingBaas: MeetingBaasProvider;
+  let dir: string;
   const resumed: ResumableBot[] = [];
 
   beforeEach(async () => {
     baas = new FakeMeetingBaas({ apiKeys: ["key-one", "key-two"], script: { connectDelayMs: null } });
     meetingBaas = new MeetingBaasProvider({ baseUrl: await baas.start(), version: "v1" });
     providers = new ProviderRegistry([meetingBaas], undefined);
-    store = BotStore.open(join(mkdtempSync(join(tmpdir(), "recover-")), "bots.sqlite"));
+    dir = mkdtempSync(join(tmpdir(), "recover-"));
+    store = BotStore.open(join(dir, "bots.sqlite"));
     resumed.length = 0;
   });
   afterEach(async () => {
     store.close();
     await baas.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A bot the provider really holds, saved as the crashed server left it. */
