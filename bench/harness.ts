@@ -11,7 +11,7 @@ export async function benchServer(env: Record<string, string>): Promise<RunningS
   // Scale steps launch up to 100 bots in seconds: the server's caps and launch rate must not be what is measured.
   const config = loadConfig({
     PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000", VAD_MIN_SILENCE_MS: "300",
-    MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0", ...env,
+    MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0", BOT_REGISTRY_FILE: ":memory:", ...env,
   });
   return startServer(config, { logger: silentLogger });
 }

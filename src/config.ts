@@ -91,6 +91,10 @@ export const configSchema = z.object({
   BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   ROOM_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** After a crash: resume the bots left in meetings, or make them leave. */
+  RECOVER_BOTS: z.enum(["resume", "leave"]).default("resume"),
+  /** The bot registry file; default DATA_DIR/bots.sqlite, `:memory:` keeps nothing across restarts. */
+  BOT_REGISTRY_FILE: optionalString,
 
   WEATHER_API_URL: z.url().default("https://wttr.in"),
   NGROK_AUTHTOKEN: optionalString,

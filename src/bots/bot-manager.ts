@@ -9,8 +9,11 @@ import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
 import type { AudioFrequency } from "../meeting/meeting-provider.js";
 import { Bot } from "./bot.js";
-import type { PersonaResolver, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "./bot-contracts.js";
-import type { BotInfo, BotRequest } from "./bot-request.js";
+import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "./bot-contracts.js";
+import type { BotInfo, BotRequest, BotStatus } from "./bot-request.js";
+import type { BotRegistry } from "./registry/bot-store.js";
+import { AlreadyGreetedEngine } from "./registry/greeted-engine.js";
+import { type ResumableBot, savedBotInfo } from "./registry/saved-bot.js";
 import { newClientId, resolveWebSocketBase, streamUrl } from "./websocket-url.js";
 
 export interface BotManagerOptions {
@@ -28,6 +31,8 @@ export interface BotManagerOptions {
   reconnectGraceMs: number;
   /** Receives what each bot heard and said (the built-in room shows it). */
   onTranscript?: (bot: BotInfo, line: TranscriptLine) => void;
+  /** Where every bot is recorded so a restarted server can resume or remove it; none keeps nothing. */
+  registry?: BotRegistry;
 }
 
 export interface LaunchContext {
@@ -39,6 +44,28 @@ export interface LaunchContext {
   mayUseServerKey: boolean;
   headers: Record<string, string | string[] | undefined>;
   encrypted: boolean;
+}
+
+/** What DELETE reports: a live bot, or one that finished earlier (even before a restart). */
+export interface BotOutcome {
+  id: string;
+  status: BotStatus;
+}
+
+/** Everything needed to build one bot, for a new launch or for a bot resumed after a restart. */
+interface BotSpec {
+  clientId: string;
+  botName: string;
+  persona: ResolvedPersona;
+  request: BotRequest;
+  providerName: string;
+  frequency: AudioFrequency;
+  apiKey: string | undefined;
+  tenant: string | undefined;
+  /** The WebSocket base the provider dials; Pipecat pipelines connect under it too. */
+  streamBase: string;
+  /** Resumed in the call: the meeting already heard its greeting. */
+  greeted: boolean;
 }
 
 /** Finished bots kept for status queries. */
@@ -73,35 +100,23 @@ export class BotManager {
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
     const botName = request.bot_name || persona.name;
     const logger = this.options.logger.child({ clientId, persona: persona.key, tenant: context.tenant });
-    const bot = new Bot(
-      {
-        clientId,
-        botName,
-        personaKey: persona.key,
-        meetingUrl: request.meeting_url,
-        providerName: provider.name,
-        pipeline: request.pipeline,
-        recorder: request.recorder,
-        streamSampleRate: frequency,
-        streamBase: wsBase.base,
-        connectTimeoutMs: this.options.connectTimeoutMs,
-        reconnectGraceMs: this.options.reconnectGraceMs,
-        tenant: context.tenant,
-      },
-      ({ sendAudio, onFatal }) =>
-        this.options.createEngine(
-          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, sendAudio, onFatal },
-          request,
-        ),
-      {
-        onFinished: (finished) => this.forget(finished),
-        onFailed: (failed) => void this.leaveProvider(failed),
-        onTranscript: (speaker, line) => this.options.onTranscript?.(speaker.info(), line),
-      },
-      logger,
-    );
-    this.byClientId.set(clientId, bot);
-    this.apiKeys.set(bot, apiKey);
+    const spec: BotSpec = {
+      clientId, botName, persona, request, providerName: provider.name, frequency, apiKey, tenant: context.tenant, streamBase: wsBase.base, greeted: false,
+    };
+    this.options.registry?.saveLaunch({
+      clientId,
+      provider: provider.name,
+      meetingUrl: request.meeting_url,
+      botName,
+      persona,
+      pipeline: request.pipeline,
+      recorder: request.recorder,
+      enableTools: request.enable_tools,
+      audioFrequency: frequency,
+      apiKey,
+      tenant: context.tenant,
+    });
+    const bot = this.createBot(spec, logger);
     logger.info({ meetingUrl: request.meeting_url, provider: provider.name, wsSource: wsBase.source, chosenBy: persona.chosenBy }, "sending bot");
     try {
       const joined = await provider.join({
@@ -118,6 +133,7 @@ export class BotManager {
       });
       bot.providerBotId = joined.providerBotId;
       this.byId.set(joined.providerBotId, bot);
+      this.persist(() => this.options.registry?.saveProviderId(clientId, joined.providerBotId));
       logger.info({ botId: joined.providerBotId }, "provider accepted the bot");
       return bot;
     } catch (error) {
@@ -126,6 +142,80 @@ export class BotManager {
       bot.fail(errorMessage(error));
       throw providerFailure(provider.name, error);
     }
+  }
+
+  /**
+   * Rebuilds a bot saved before a restart under its old client id, so the provider's redial of
+   * `/ws/<client id>` is accepted; if the stream does not come back within the connect timeout the
+   * bot fails and is told to leave with its own key.
+   */
+  resume(saved: ResumableBot): Bot {
+    const request: BotRequest = {
+      meeting_url: saved.meetingUrl,
+      bot_name: saved.botName,
+      enable_tools: saved.enableTools,
+      streaming_audio_frequency: saved.audioFrequency === 24000 ? "24khz" : "16khz",
+      pipeline: saved.pipeline,
+      recorder: saved.recorder,
+    };
+    const logger = this.options.logger.child({ clientId: saved.clientId, persona: saved.persona.key, botId: saved.providerBotId });
+    const bot = this.createBot(
+      {
+        clientId: saved.clientId,
+        botName: saved.botName,
+        persona: saved.persona,
+        request,
+        providerName: saved.provider,
+        frequency: saved.audioFrequency,
+        apiKey: saved.apiKey ?? this.options.serverApiKey,
+        tenant: saved.tenant ?? undefined,
+        streamBase: this.options.baseUrl?.replace(/^http/, "ws") ?? this.options.loopbackBase?.() ?? "",
+        greeted: saved.status === "in_call",
+      },
+      logger,
+    );
+    bot.providerBotId = saved.providerBotId;
+    this.byId.set(saved.providerBotId, bot);
+    if (saved.status === "in_call") bot.markInCall("it was in the call before the server restarted");
+    logger.info({ status: bot.status }, "bot resumed after a restart; waiting for the provider to redial its stream");
+    return bot;
+  }
+
+  private createBot(spec: BotSpec, logger: Logger): Bot {
+    const { clientId, persona, request, frequency } = spec;
+    const bot = new Bot(
+      {
+        clientId,
+        botName: spec.botName,
+        personaKey: persona.key,
+        meetingUrl: request.meeting_url,
+        providerName: spec.providerName,
+        pipeline: request.pipeline,
+        recorder: request.recorder,
+        streamSampleRate: frequency,
+        streamBase: spec.streamBase,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        reconnectGraceMs: this.options.reconnectGraceMs,
+        tenant: spec.tenant,
+      },
+      ({ sendAudio, onFatal }) => {
+        const engine = this.options.createEngine(
+          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, sendAudio, onFatal },
+          request,
+        );
+        return spec.greeted ? new AlreadyGreetedEngine(engine) : engine;
+      },
+      {
+        onFinished: (finished) => this.forget(finished),
+        onFailed: (failed) => void this.leaveProvider(failed),
+        onTranscript: (speaker, line) => this.options.onTranscript?.(speaker.info(), line),
+        onStatusChange: (changed) => this.persistStatus(changed),
+      },
+      logger,
+    );
+    this.byClientId.set(clientId, bot);
+    this.apiKeys.set(bot, spec.apiKey);
+    return bot;
   }
 
   /** Where the provider posts status events: our own address for the built-in room, else BASE_URL. */
@@ -140,7 +230,7 @@ export class BotManager {
    */
   get(botId: string, tenant?: string): Bot | undefined {
     const bot = this.byId.get(botId) ?? this.byClientId.get(botId);
-    return bot && ownedBy(bot, tenant) ? bot : undefined;
+    return bot && ownedBy(bot.settings.tenant, tenant) ? bot : undefined;
   }
 
   byClient(clientId: string): Bot | undefined {
@@ -149,7 +239,27 @@ export class BotManager {
 
   /** Every bot, or with `tenant` only that tenant's bots. */
   list(tenant?: string): Bot[] {
-    return [...new Set(this.byId.values())].filter((bot) => ownedBy(bot, tenant));
+    return [...new Set(this.byId.values())].filter((bot) => ownedBy(bot.settings.tenant, tenant));
+  }
+
+  /** The public view of a bot: live, or finished and kept in the registry (also from before a restart). */
+  describe(botId: string, tenant?: string): BotInfo | undefined {
+    const live = this.get(botId, tenant);
+    if (live) return live.info();
+    if (this.byId.has(botId) || this.byClientId.has(botId)) return undefined;
+    const saved = this.options.registry?.find(botId);
+    return saved?.providerBotId && ownedBy(saved.tenant ?? undefined, tenant) ? savedBotInfo(saved) : undefined;
+  }
+
+  /** Every live bot, then the finished ones the registry keeps that this process no longer holds. */
+  describeAll(tenant?: string): BotInfo[] {
+    const live = this.list(tenant).map((bot) => bot.info());
+    const shown = new Set([...this.byId.keys()]);
+    const saved = (this.options.registry?.recentFinished() ?? [])
+      .filter((row) => ownedBy(row.tenant ?? undefined, tenant))
+      .map(savedBotInfo)
+      .filter((info) => !shown.has(info.bot_id));
+    return [...live, ...saved];
   }
 
   get activeCount(): number {
@@ -165,8 +275,10 @@ export class BotManager {
   }
 
   /** Makes a bot leave its meeting. Leaving a bot that already left is not an error. */
-  async leave(botId: string, tenant?: string): Promise<Bot> {
+  async leave(botId: string, tenant?: string): Promise<BotOutcome> {
     const bot = this.get(botId, tenant);
+    const saved = bot ? undefined : this.describe(botId, tenant);
+    if (saved) return { id: saved.bot_id, status: saved.status };
     if (!bot) throw new AppError("BOT_NOT_FOUND", `No bot with id ${botId.slice(0, 100)}: it was never launched by this server`);
     if (bot.isFinal || bot.status === "leaving") return bot;
     await this.leaveProvider(bot);
@@ -196,7 +308,21 @@ export class BotManager {
     }
   }
 
+  private persistStatus(bot: Bot): void {
+    this.persist(() => this.options.registry?.saveStatus(bot.settings.clientId, bot.status, bot.info().last_error));
+  }
+
+  /** A registry write that fails (disk full, file removed) is logged; the bot itself carries on. */
+  private persist(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.options.logger.error({ err: errorMessage(error) }, "could not update the bot registry");
+    }
+  }
+
   private forget(bot: Bot): void {
+    this.persistStatus(bot);
     this.byClientId.delete(bot.settings.clientId);
     this.apiKeys.delete(bot);
     const finished = this.list().filter((candidate) => candidate.isFinal);
@@ -216,8 +342,8 @@ function providerFailure(provider: string, error: unknown): AppError {
   return new AppError("PROVIDER_UNREACHABLE", `${provider} could not be reached or failed: ${errorMessage(error)}`, { retryable: true });
 }
 
-function ownedBy(bot: Bot, tenant: string | undefined): boolean {
-  return tenant === undefined || bot.settings.tenant === tenant;
+function ownedBy(owner: string | undefined, tenant: string | undefined): boolean {
+  return tenant === undefined || owner === tenant;
 }
 
 function safeEqual(a: string, b: string): boolean {

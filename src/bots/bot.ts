@@ -52,6 +52,8 @@ export interface BotEvents {
   /** The bot failed for good while the provider may still have it in the meeting: take it out. */
   onFailed(bot: Bot): void;
   onTranscript(bot: Bot, line: TranscriptLine): void;
+  /** The bot is now in the call or leaving (final statuses arrive through `onFinished`). */
+  onStatusChange?(bot: Bot): void;
 }
 
 /** After this long with audio but no roster or webhook, the bot counts as admitted. */
@@ -171,6 +173,7 @@ export class Bot {
   markInCall(evidence: string): void {
     if (this.statusValue !== "joining" || this.ending) return;
     this.statusValue = "in_call";
+    this.events.onStatusChange?.(this);
     this.logger.info({ evidence }, "bot is in the call");
     if (this.ready) this.useEngine("admitted", (e) => e.admitted());
   }
@@ -180,6 +183,7 @@ export class Bot {
     if (this.isFinal || this.ending) return;
     this.ending = true;
     this.statusValue = "leaving";
+    this.events.onStatusChange?.(this);
     await this.release(1000, "bot left the meeting");
     this.finish("ended");
   }

@@ -17,6 +17,11 @@ export class ProviderRegistry {
     return this.providers.map((provider) => provider.name);
   }
 
+  /** The provider registered under this name (a restarted server finds a saved bot's provider). */
+  named(name: string): MeetingProvider | undefined {
+    return this.providers.find((provider) => provider.name === name);
+  }
+
   select(meetingUrl: string): MeetingProvider {
     if (this.forced) {
       const forced = this.providers.find((provider) => provider.name === this.forced);

@@ -10,6 +10,8 @@ import type { FastifyInstance } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
 import type { SpeechServices } from "../bots/bot-contracts.js";
 import { createEngineFactory } from "../bots/engines/create-engine.js";
+import { BotStore } from "../bots/registry/bot-store.js";
+import { recoverBots } from "../bots/registry/recover-bots.js";
 import type { Config } from "../config.js";
 import { type Logger, createLogger } from "../logger.js";
 import { LocalMeetingProvider } from "../meeting/local/local-provider.js";
@@ -39,6 +41,11 @@ export const SHIPPED_PERSONAS_DIR = fileURLToPath(new URL("../../personas", impo
 /** Shipped personas first; new ones are written to PERSONAS_DIR, or DATA_DIR/personas. */
 export function personaDirectories(config: Config): string[] {
   return [SHIPPED_PERSONAS_DIR, config.PERSONAS_DIR ?? join(config.DATA_DIR, "personas")];
+}
+
+/** The bot registry file: BOT_REGISTRY_FILE, else DATA_DIR/bots.sqlite. */
+export function botRegistryPath(config: Config): string {
+  return config.BOT_REGISTRY_FILE ?? join(config.DATA_DIR, "bots.sqlite");
 }
 
 export interface StartOptions {
@@ -73,7 +80,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let selfUrl = "";
   const local = new LocalMeetingProvider(() => selfUrl);
   const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
+  const registry = BotStore.open(botRegistryPath(config));
+  logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
   const bots = new BotManager({
+    registry,
     logger,
     providers,
     personas: new StorePersonaResolver(
@@ -93,6 +103,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (room) rooms.publishTranscript(room, { botId: bot.bot_id, botName: bot.bot_name, ...line });
     },
   });
+  // Bots from before a crash are resumed before listening, so their provider's first redial is accepted.
+  const recovery = recoverBots({ store: registry, bots, providers, mode: config.RECOVER_BOTS, serverApiKey: config.MEETING_BAAS_API_KEY, logger });
   const app = await buildApp({
     config,
     logger,
@@ -109,7 +121,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }),
       metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes(pipecatRelays)],
   });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    // Leave calls already sent still record their outcome before the file is released.
+    await recovery.done;
+    registry.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -122,8 +141,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       logger.info(result, "bots left their meetings");
+      await recovery.done;
       rooms.stop();
       await app.close();
+      registry.close();
     },
   };
 }

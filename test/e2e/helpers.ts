@@ -3,6 +3,9 @@
  * Shared pieces of the end-to-end suites: a server on a free loopback port with test settings, and
  * polling until a condition holds.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
 import { pocketSphinxMissing } from "../../src/services/stt/local/pocketsphinx-library.js";
@@ -10,8 +13,25 @@ import { fliteMissing } from "../../src/services/tts/local/flite-library.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "10000", SHUTDOWN_TIMEOUT_MS: "5000", ...env });
-  return startServer(config, { logger: silentLogger });
+  // Each server gets its own bot registry: servers in parallel test files must never recover each other's bots.
+  const registryDir = env.BOT_REGISTRY_FILE ? undefined : mkdtempSync(join(tmpdir(), "bots-registry-"));
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    BOT_CONNECT_TIMEOUT_MS: "10000",
+    SHUTDOWN_TIMEOUT_MS: "5000",
+    ...(registryDir ? { BOT_REGISTRY_FILE: join(registryDir, "bots.sqlite") } : {}),
+    ...env,
+  });
+  const server = await startServer(config, { logger: silentLogger });
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
  * adds another with Enter, and on Ctrl+C makes every bot leave before exiting (a second Ctrl+C
  * exits at once). Without --server it runs its own server in this process.
  */
+import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../../logger.js";
 import { type RunningServer, startServer } from "../../server/start.js";
@@ -40,7 +41,9 @@ async function connect(options: JoinOptions, roomServer: string | undefined, vie
   const external = options.server ?? roomServer;
   if (external) return { client: new SpeakingBotsClient(external.replace(/\/+$/, ""), { serverKey: config.SPEAKING_BOTS_API_KEY, meetingBaasKey }) };
   await checkPortFree(options.startPort);
-  const server = await startServer({ ...config, PORT: options.startPort, HOST: "127.0.0.1", LOG_LEVEL: "warn" }, { logger: createLogger("warn") });
+  // Its own registry, so a `serve` on the same DATA_DIR keeps its own; bots a crashed run left behind are made to leave.
+  const registry = { BOT_REGISTRY_FILE: join(config.DATA_DIR, `bots-join-${options.startPort}.sqlite`), RECOVER_BOTS: "leave" } as const;
+  const server = await startServer({ ...config, ...registry, PORT: options.startPort, HOST: "127.0.0.1", LOG_LEVEL: "warn" }, { logger: createLogger("warn") });
   view.log(`Started a server on ${server.url}`);
   // The server in this process takes the keys of this environment; speak as its first tenant if need be.
   const serverKey = config.SPEAKING_BOTS_API_KEY ?? config.SPEAKING_BOTS_API_KEYS[0]?.key;

@@ -1,15 +1,17 @@
 /**
  * @module cli/commands/serve
- * `speaking-bots serve`: runs the API server until Ctrl+C or SIGTERM, then makes every bot leave its
- * meeting before exiting. `--local-dev` opens a tunnel so real meeting providers can reach it.
+ * `speaking-bots serve`: runs the API server until Ctrl+C, SIGTERM or SIGHUP, then makes every bot
+ * leave its meeting before exiting. `--local-dev` opens a tunnel so real meeting providers can reach it.
  * Without API keys it listens only on loopback unless `--allow-anonymous` says otherwise.
  */
 import { Command } from "commander";
+import { errorMessage } from "../../errors.js";
 import { createLogger } from "../../logger.js";
 import { accessMode, describeAccess } from "../../server/auth/exposure.js";
 import { startServer } from "../../server/start.js";
-import { openTunnel } from "../../server/tunnel.js";
+import { type Tunnel, openTunnel } from "../../server/tunnel.js";
 import { configFromEnvironment } from "../load-env.js";
+import { exitGracefullyOnSignals } from "../shutdown-signals.js";
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -22,8 +24,19 @@ export function serveCommand(): Command {
       const config = configFromEnvironment({ PORT: options.port, HOST: options.host, ALLOW_ANONYMOUS: options.allowAnonymous ? "true" : undefined });
       const logger = createLogger(config.LOG_LEVEL);
       let tunnelUrl: string | undefined;
-      const server = await startServer(config, { logger, tunnelUrl: () => tunnelUrl, publicTunnel: options.localDev });
-      const tunnel = options.localDev ? await openTunnel(server.app.server.address(), config.NGROK_AUTHTOKEN, logger) : null;
+      let tunnel: Tunnel | null = null;
+      const starting = startServer(config, { logger, tunnelUrl: () => tunnelUrl, publicTunnel: options.localDev });
+      // Listening from the start: a signal during start-up still makes every (recovered) bot leave.
+      exitGracefullyOnSignals({
+        log: logger,
+        stop: async () => {
+          const server = await starting;
+          await tunnel?.close().catch((error: unknown) => logger.warn({ err: errorMessage(error) }, "tunnel did not close cleanly"));
+          await server.close();
+        },
+      });
+      const server = await starting;
+      tunnel = options.localDev ? await openTunnel(server.app.server.address(), config.NGROK_AUTHTOKEN, logger) : null;
       tunnelUrl = tunnel?.url;
       const roomUrl = `${server.url}/meet/lobby`;
       logger.info({ url: server.url, docs: `${server.url}/docs`, room: roomUrl, tunnel: tunnelUrl }, "Speaking Bots is ready");
@@ -31,19 +44,5 @@ export function serveCommand(): Command {
       process.stdout.write(
         `\n  Speaking Bots is listening on ${server.url}\n  Meeting room: ${roomUrl}\n  API docs:     ${server.url}/docs\n  Access:       ${access.level === "warn" ? "WARNING: " : ""}${access.message}\n\n`,
       );
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) {
-          logger.warn("second signal: exiting without waiting for bots");
-          process.exit(1);
-        }
-        stopping = true;
-        logger.info({ signal }, "shutting down: every bot leaves its meeting first");
-        await tunnel?.close().catch(() => {});
-        await server.close();
-        process.exit(0);
-      };
-      process.on("SIGINT", () => void stop("SIGINT"));
-      process.on("SIGTERM", () => void stop("SIGTERM"));
     });
 }

@@ -32,6 +32,7 @@ export class ProviderStream extends EventEmitter<ProviderStreamEvents> {
   private socket: WebSocket | undefined;
   private closed = false;
   private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ProviderStreamOptions) {
     super();
@@ -91,14 +92,19 @@ export class ProviderStream extends EventEmitter<ProviderStreamEvents> {
   /** Leaves: a plain close with no application code, like the real bot. */
   close(): void {
     this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.socket?.close();
   }
 
+  /** One pending re-dial at most: a failed dial both rejects and closes, and each asks for a retry. */
   private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
     const delay = Math.min(60_000, 1000 * 2 ** this.attempt);
     this.attempt += 1;
-    setTimeout(() => {
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
       if (!this.closed) this.connect().catch(() => this.scheduleReconnect());
-    }, delay).unref();
+    }, delay);
+    this.reconnectTimer.unref();
   }
 }

@@ -88,7 +88,7 @@ export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPlugin
     app.get(
       "/bots",
       { schema: { tags: ["bots"], summary: "List your bots (every bot when the server has no API keys)", response: { 200: z.object({ bots: z.array(botInfoSchema) }) } } },
-      async (request) => ({ bots: bots.list(callerOf(request).tenant).map((bot) => bot.info()) }),
+      async (request) => ({ bots: bots.describeAll(callerOf(request).tenant) }),
     );
 
     app.get(
@@ -102,9 +102,9 @@ export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPlugin
         },
       },
       async (request, reply) => {
-        const bot = bots.get(request.params.bot_id, callerOf(request).tenant);
-        if (!bot) return reply.status(404).send({ code: "BOT_NOT_FOUND", message: `No bot with id ${request.params.bot_id}` });
-        return bot.info();
+        const info = bots.describe(request.params.bot_id, callerOf(request).tenant);
+        if (!info) return reply.status(404).send({ code: "BOT_NOT_FOUND", message: `No bot with id ${request.params.bot_id}` });
+        return info;
       },
     );
   };

@@ -16,6 +16,11 @@ export interface FakeBotScript {
   /** Samples per chunk sent (default 100 ms). */
   chunkSamples?: number;
   protocolVersion?: 1 | 2;
+  /**
+   * Re-dial the stream URL when the socket drops (1 s backing off to 60 s), as MeetingBaas bots do:
+   * a server restarted with the same client ids gets its streams back.
+   */
+  redial?: boolean;
 }
 
 export class FakeMeetingBot {
@@ -24,6 +29,11 @@ export class FakeMeetingBot {
   readonly arrivals: number[] = [];
   readonly violations: string[] = [];
   firstAudioReceivedAt: number | undefined;
+  /** How many times the stream opened: more than one means the bot re-dialed. */
+  opens = 0;
+  /** Close codes the bot's stream saw, in order (1006 when the server vanished). */
+  readonly closeCodes: number[] = [];
+  readonly streamErrors: string[] = [];
   private stream: ProviderStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private queued = new Int16Array(0);
@@ -68,7 +78,13 @@ export class FakeMeetingBot {
 
   private async dial(): Promise<void> {
     if (this.left) return;
-    const stream = new ProviderStream({ url: this.streamUrl, botId: this.botId, sampleRate: this.sampleRate, protocolVersion: this.script.protocolVersion });
+    const stream = new ProviderStream({
+      url: this.streamUrl,
+      botId: this.botId,
+      sampleRate: this.sampleRate,
+      protocolVersion: this.script.protocolVersion,
+      reconnect: this.script.redial ?? false,
+    });
     this.stream = stream;
     stream.on("audio", (pcm) => {
       this.firstAudioReceivedAt ??= performance.now();
@@ -76,14 +92,27 @@ export class FakeMeetingBot {
       this.received.push(pcm);
     });
     stream.on("protocol-violation", (text) => this.violations.push(text));
-    stream.on("error", () => {});
+    stream.on("error", (error) => this.streamErrors.push(error.message));
+    stream.on("close", (code) => this.closeCodes.push(code));
+    stream.on("open", () => this.opened());
     try {
       await stream.connect();
     } catch {
+      // Refused or unreachable: a redialing bot tries again on its own, any other bot stays out.
       return;
     }
+  }
+
+  /** Each time the stream opens (first dial or re-dial): announce the roster, keep the audio flowing. */
+  private opened(): void {
+    this.opens += 1;
     this.connected = true;
     this.sendRoster(null);
+    if (this.opens === 1) this.streamMeetingAudio();
+  }
+
+  /** Meeting audio in real-time chunks from the first connection on; dropped while disconnected. */
+  private streamMeetingAudio(): void {
     const periodMs = (this.chunkSamples / this.sampleRate) * 1000;
     let next = performance.now();
     const tick = (): void => {
