@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { measureLocalEngines } from "./local-engines.js";
+import { measureMemoryCycles } from "./memory-cycles.js";
 import { measureOverhead } from "./overhead.js";
 import { processPerBotRssMb } from "./process-per-bot.js";
 import { type ScaleStep, measureScale } from "./scale.js";
@@ -16,8 +17,8 @@ import { compareVad } from "./vad-peer.js";
 
 const quick = process.argv.includes("--quick");
 const plan = quick
-  ? { overhead: [1, 2] as const, scale: [3], scaleMs: 4000, vadStreams: 0 }
-  : { overhead: [10, 20] as const, scale: [10, 25, 50, 75, 100], scaleMs: 20_000, vadStreams: 50 };
+  ? { overhead: [1, 2] as const, scale: [3], scaleMs: 4000, vadStreams: 0, memoryCycles: { bots: 2, rounds: 1 } }
+  : { overhead: [10, 20] as const, scale: [10, 25, 50, 75, 100], scaleMs: 20_000, vadStreams: 50, memoryCycles: { bots: 30, rounds: 4 } };
 
 const line = (text = "") => process.stdout.write(`${text}\n`);
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : String(v));
@@ -54,9 +55,16 @@ async function main(): Promise<void> {
   if (vad) line(`   VAD CPU ms per 32 ms window, ${vad.streams} streams: ours ${vad.oursMsPerWindow}, sherpa-onnx ${vad.peerMsPerWindow} → peer/ours ${vad.peerOverOurs}×; memory per stream ${vad.oursRssPerStreamKb} KB vs ${vad.peerRssPerStreamKb} KB`);
   const perBot = scale.at(-1)?.rssPerBotMb ?? null;
   if (perProcessMb) line(`   memory per bot: in-process ${fmt(perBot)} MB vs one process per bot ${perProcessMb} MB`);
+  const cycles = measureMemoryCycles(plan.memoryCycles.bots, plan.memoryCycles.rounds);
+  line(`\n5. Memory with the embedded engines: ${cycles.rounds} rounds of ${cycles.botsPerRound} bots, each asking one question, then removed`);
+  line(`   rss MB  start ${cycles.startRssMb}  peak ${cycles.peakRssMb}  after each round ${cycles.afterRoundRssMb.join(" ")}  → ${cycles.perBotMb} MB per bot in a meeting`);
+  if (cycles.decoders) {
+    const d = cycles.decoders;
+    line(`   shared decoders: ${d.leases} utterances, ${d.waited} waited for a decoder, mean wait ${d.waited ? Math.round(d.totalWaitMs / d.waited) : 0} ms, longest ${Math.round(d.maxWaitMs)} ms`);
+  }
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
 
-  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb };
+  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles };
   const dir = quick ? "test-artifacts" : "bench/results";
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${quick ? "bench-quick" : result.date.slice(0, 19).replace(/:/g, "-")}.json`);

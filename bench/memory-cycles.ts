@@ -6,8 +6,16 @@
  * figures start from a clean process (`node --expose-gc --import tsx bench/memory-cycles.ts N R`).
  */
 import { execFileSync } from "node:child_process";
+import { loadConfig } from "../src/config.js";
+import { silentLogger } from "../src/logger.js";
 import { FakeMeetingBaas } from "../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
-import { benchServer, sleep, until } from "./harness.js";
+import { startServer } from "../src/server/start.js";
+import { createSpeechServices } from "../src/services/create-speech-services.js";
+import { planProviders } from "../src/services/select-providers.js";
+import type { DecoderPoolStats } from "../src/services/stt/local/decoder-pool.js";
+import { PocketSphinxSpeechToText } from "../src/services/stt/local/pocketsphinx-stt.js";
+import { loadSpeech } from "../test/fixtures/load-fixture.js";
+import { sleep, until } from "./harness.js";
 
 export interface MemoryCycles {
   botsPerRound: number;
@@ -18,6 +26,10 @@ export interface MemoryCycles {
   peakRssMb: number;
   /** Resident memory after each round, once every bot has left, in MB. */
   afterRoundRssMb: number[];
+  /** (peak - start) / bots: what one bot with the embedded engines adds while in a meeting. */
+  perBotMb: number;
+  /** How the shared decoders served the utterances (every bot asks one question a round). */
+  decoders: DecoderPoolStats | undefined;
 }
 
 const rss = () => Math.round(process.memoryUsage().rss / 1e6);
@@ -31,7 +43,13 @@ async function settle(): Promise<void> {
 
 async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> {
   const baas = new FakeMeetingBaas({ script: { participants: ["Ada"], connectDelayMs: 10 } });
-  const server = await benchServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", STT_PROVIDER: "local", TTS_PROVIDER: "local", LLM_PROVIDER: "none" });
+  const config = loadConfig({
+    PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_REGISTRY_FILE: ":memory:", MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0",
+    MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", STT_PROVIDER: "local", TTS_PROVIDER: "local", LLM_PROVIDER: "none",
+  });
+  const speech = await createSpeechServices(planProviders(config), config);
+  const server = await startServer(config, { logger: silentLogger, speech });
+  const question = await loadSpeech("weather-question");
   await settle();
   const startRssMb = rss();
   let peakRssMb = startRssMb;
@@ -49,16 +67,21 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
       ids.push(body.bot_id);
     }
     if (!(await until(() => ids.every((id) => server.bots.get(id)?.status === "in_call"), 60_000))) throw new Error("bots did not reach the call");
-    await sleep(3000);
+    // Everyone asks at once: the decoders are shared, so most utterances wait for one.
+    for (const id of ids) baas.bot(id).say(question);
+    await until(() => ids.every((id) => !baas.bot(id).talking), 60_000);
+    await sleep(2000);
     peakRssMb = Math.max(peakRssMb, rss());
     await Promise.all(ids.map((id) => fetch(`${server.url}/bots/${id}`, { method: "DELETE" })));
     await until(() => ids.every((id) => server.bots.get(id)?.isFinal ?? true), 30_000);
     await settle();
     afterRoundRssMb.push(rss());
   }
+  const decoders = speech.stt instanceof PocketSphinxSpeechToText ? speech.stt.stats() : undefined;
   await server.close();
   await baas.stop();
-  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb };
+  const perBotMb = Math.round(((peakRssMb - startRssMb) / botsPerRound) * 10) / 10;
+  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, decoders };
 }
 
 /** Runs the rounds in a fresh process and returns its figures. */

@@ -80,6 +80,8 @@ export const configSchema = z.object({
   CARTESIA_API_KEY: optionalString,
   CARTESIA_API_URL: z.url().default("https://api.cartesia.ai"),
   CARTESIA_VOICE_ID: z.string().default("a0e99841-438c-4a64-b679-ae501e7d6091"),
+  /** Most PocketSphinx decoders loaded at once (each ~100 MB); default one per core, at least two. */
+  LOCAL_STT_DECODERS: z.coerce.number().int().min(1).optional(),
   LOCAL_TTS_VOICE: z.enum(["awb", "slt", "rms", "kal16"]).default("awb"),
 
   VAD_THRESHOLD: number(0.5).pipe(z.number().min(0).max(1)),

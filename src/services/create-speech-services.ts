@@ -36,7 +36,7 @@ class MuteTextToSpeech implements TextToSpeech {
 }
 
 function createStt(plan: ProviderPlan, config: Config): SpeechToText {
-  if (plan.stt.name === "pocketsphinx") return new PocketSphinxSpeechToText();
+  if (plan.stt.name === "pocketsphinx") return new PocketSphinxSpeechToText({ maxDecoders: config.LOCAL_STT_DECODERS });
   if (plan.stt.name === "none") return new DeafSpeechToText();
   return createCloudStt(plan.stt.name, config);
 }

@@ -58,7 +58,7 @@ export class TranscriptionStage extends FrameProcessor {
       case "cancel":
         this.stopped = true;
         this.input.clear();
-        await this.closeSession(this.input.detach());
+        await this.closeSession(this.input.detach(), { discard: true });
         break;
     }
     await this.push(f, direction);
@@ -101,9 +101,9 @@ export class TranscriptionStage extends FrameProcessor {
   }
 
   /** Closing a session that already broke may fail too; that is worth a line, not more. */
-  private async closeSession(session: SttSession | undefined): Promise<void> {
+  private async closeSession(session: SttSession | undefined, options?: { discard: boolean }): Promise<void> {
     try {
-      await session?.close();
+      await session?.close(options);
     } catch (error) {
       this.logger.debug({ err: errorMessage(error) }, "speech-to-text session did not close cleanly");
     }

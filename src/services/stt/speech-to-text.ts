@@ -29,7 +29,11 @@ export interface SttSession {
   write(audio: Int16Array): void;
   /** The user stopped talking: produce the final transcript of what is buffered now. */
   finalize(): void;
-  close(): Promise<void>;
+  /**
+   * Ends the session. By default what was already written is still transcribed first; with
+   * `discard` (the listener is gone) queued work may be dropped, so it frees shared capacity at once.
+   */
+  close(options?: { discard?: boolean }): Promise<void>;
 }
 
 export interface SpeechToText {

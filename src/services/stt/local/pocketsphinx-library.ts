@@ -19,6 +19,8 @@ export interface PocketSphinxApi {
   endUtterance(decoder: unknown): Promise<void>;
   hypothesis(decoder: unknown): string;
   free(decoder: unknown): void;
+  /** Hands freed heap back to the system: glibc otherwise keeps a freed decoder's 100 MB. */
+  trimHeap(): void;
 }
 
 let api: PocketSphinxApi | undefined;
@@ -50,6 +52,7 @@ export function loadPocketSphinx(): PocketSphinxApi {
   const psEnd = lib.func("int ps_end_utt(void *ps)") as AsyncFn;
   const psHyp = lib.func("const char *ps_get_hyp(void *ps, _Out_ int32_t *score)");
   const psFree = lib.func("int ps_free(void *ps)");
+  const mallocTrim = loadMallocTrim();
   const m = POCKETSPHINX_MODEL_DIR;
   api = {
     async newDecoder() {
@@ -64,6 +67,16 @@ export function loadPocketSphinx(): PocketSphinxApi {
     endUtterance: async (decoder) => void (await promisify(psEnd, decoder)),
     hypothesis: (decoder) => (psHyp(decoder, [0]) as string | null) ?? "",
     free: (decoder) => void psFree(decoder),
+    trimHeap: () => void mallocTrim?.(0),
   };
   return api;
+}
+
+/** glibc's `malloc_trim`, where the C library has it (musl does not, and returns memory itself). */
+function loadMallocTrim(): ((pad: number) => number) | undefined {
+  try {
+    return koffi.load("libc.so.6").func("int malloc_trim(size_t pad)") as (pad: number) => number;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,81 +1,151 @@
 /**
  * @module services/stt/local/pocketsphinx-stt
- * Offline speech-to-text with PocketSphinx (US English). One decoder per session; audio is decoded
- * in the background as it arrives, interim hypotheses are reported about twice a second, and
- * `finalize()` ends the utterance and reports the final text. Accuracy is demo-grade (about one word
- * in three wrong on real read speech), so cloud recognisers are preferred when a key is set.
+ * Offline speech-to-text with PocketSphinx (US English). Sessions lease a decoder from a shared pool
+ * for each utterance (see decoder-pool.ts), so a silent bot holds no decoder. Audio is decoded in the
+ * background as it arrives, interim hypotheses are reported about twice a second, and `finalize()`
+ * ends the utterance, reports the final text and returns the decoder. Accuracy is demo-grade (about
+ * one word in three wrong on real read speech), so cloud recognisers are preferred when a key is set.
  */
+import { availableParallelism } from "node:os";
 import { ProviderError, errorMessage } from "../../../errors.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "../speech-to-text.js";
+import { DecoderPool, type DecoderPoolStats } from "./decoder-pool.js";
 import { loadPocketSphinx, type PocketSphinxApi } from "./pocketsphinx-library.js";
 
 const INTERIM_EVERY_SAMPLES = 8000;
 
 class PocketSphinxSession implements SttSession {
   private chain: Promise<void> = Promise.resolve();
-  private inUtterance = false;
+  /** The decoder leased for the utterance in progress. */
+  private decoder: unknown;
   private sinceInterim = 0;
+  /** No further input is taken. */
+  private closing = false;
+  /** Queued steps are skipped. */
   private closed = false;
 
   constructor(
     private readonly api: PocketSphinxApi,
-    private readonly decoder: unknown,
+    private readonly pool: DecoderPool<unknown>,
     private readonly handlers: SttSessionHandlers,
-  ) {}
+  ) {
+    pool.retain();
+  }
 
   write(audio: Int16Array): void {
-    if (this.closed) return;
+    if (this.closing) return;
     const copy = audio.slice();
     this.enqueue(async () => {
-      if (!this.inUtterance) {
-        this.api.startUtterance(this.decoder);
-        this.inUtterance = true;
-      }
-      await this.api.process(this.decoder, copy);
+      const decoder = this.decoder ?? (await this.beginUtterance());
+      if (decoder === undefined) return;
+      await this.api.process(decoder, copy);
       this.sinceInterim += copy.length;
       if (this.sinceInterim >= INTERIM_EVERY_SAMPLES) {
         this.sinceInterim = 0;
-        const text = this.api.hypothesis(this.decoder);
+        const text = this.api.hypothesis(decoder);
         if (text) this.handlers.onTranscript({ text, final: false, language: "en-US" });
       }
     });
   }
 
   finalize(): void {
-    if (this.closed) return;
+    if (this.closing) return;
     this.enqueue(async () => {
-      if (!this.inUtterance) return;
-      this.inUtterance = false;
-      this.sinceInterim = 0;
-      await this.api.endUtterance(this.decoder);
-      const text = this.api.hypothesis(this.decoder);
+      const text = await this.endUtterance();
       if (text) this.handlers.onTranscript({ text, final: true, language: "en-US" });
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  async close(options: { discard?: boolean } = {}): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    // Discarding skips the steps still queued, so a decoder lease another bot waits for comes free now.
+    if (options.discard) this.closed = true;
     await this.chain;
-    this.api.free(this.decoder);
+    this.closed = true;
+    // An utterance cut short by the bot leaving still gives its decoder back, clean.
+    await this.endUtterance().catch((error: unknown) => this.reportFailure(error));
+    this.pool.unretain();
   }
 
-  /** Steps run one at a time; none is accepted once closing started, so none can touch a freed decoder. */
+  /** Leases a decoder; undefined when the session closed while it waited for one. */
+  private async beginUtterance(): Promise<unknown> {
+    const decoder = await this.pool.acquire();
+    if (this.closed) {
+      this.pool.release(decoder);
+      return undefined;
+    }
+    this.api.startUtterance(decoder);
+    this.decoder = decoder;
+    this.sinceInterim = 0;
+    return decoder;
+  }
+
+  /** Ends the utterance in progress, if any, returns its decoder to the pool and gives its text. */
+  private async endUtterance(): Promise<string> {
+    const decoder = this.decoder;
+    if (decoder === undefined) return "";
+    this.decoder = undefined;
+    try {
+      await this.api.endUtterance(decoder);
+      return this.api.hypothesis(decoder);
+    } finally {
+      this.pool.release(decoder);
+    }
+  }
+
+  /** Steps run one at a time; none is accepted once closing started, so none can touch a returned decoder. */
   private enqueue(step: () => Promise<void>): void {
     if (this.closed) return;
-    this.chain = this.chain.then(step).catch((error: unknown) => {
-      this.handlers.onError(new ProviderError("pocketsphinx", errorMessage(error), { retryable: true, cause: error }));
-    });
+    this.chain = this.chain
+      .then(() => (this.closed ? undefined : step()))
+      .catch((error: unknown) => this.reportFailure(error));
   }
+
+  private reportFailure(error: unknown): void {
+    this.handlers.onError(new ProviderError("pocketsphinx", errorMessage(error), { retryable: true, cause: error }));
+  }
+}
+
+export interface PocketSphinxOptions {
+  /** Most decoders loaded at once (default: one per core, at least two). */
+  maxDecoders?: number;
+  /** Loaded decoders kept idle for the next utterance (default one). */
+  spareDecoders?: number;
 }
 
 export class PocketSphinxSpeechToText implements SpeechToText {
   readonly name = "pocketsphinx";
   readonly sampleRates = [16000] as const;
+  private pool: DecoderPool<unknown> | undefined;
+
+  constructor(private readonly options: PocketSphinxOptions = {}) {}
 
   async open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession> {
     if (options.sampleRate !== 16000) throw new ProviderError("pocketsphinx", `needs 16 kHz audio, got ${options.sampleRate} Hz`, { retryable: false });
     const api = loadPocketSphinx();
-    return new PocketSphinxSession(api, await api.newDecoder(), handlers);
+    const pool = this.decoders(api);
+    const session = new PocketSphinxSession(api, pool, handlers);
+    await pool.warm();
+    return session;
+  }
+
+  /** How the shared decoders are used: alive, idle, waiting, and how long leases waited. */
+  stats(): DecoderPoolStats | undefined {
+    return this.pool?.stats();
+  }
+
+  /** Frees the decoders (the process is shutting down). */
+  close(): void {
+    this.pool?.close();
+    this.pool = undefined;
+  }
+
+  private decoders(api: PocketSphinxApi): DecoderPool<unknown> {
+    this.pool ??= new DecoderPool(
+      { create: () => api.newDecoder(), free: (decoder) => api.free(decoder), trimHeap: () => api.trimHeap() },
+      { maxDecoders: this.options.maxDecoders ?? Math.max(2, availableParallelism()), maxIdle: this.options.spareDecoders ?? 1 },
+    );
+    return this.pool;
   }
 }
