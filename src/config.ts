@@ -23,6 +23,7 @@ export const configSchema = z.object({
   MEETING_BAAS_API_KEY: optionalString,
   MEETING_BAAS_API_URL: z.url().default("https://api.meetingbaas.com"),
   MEETING_BAAS_API_VERSION: z.enum(["v1", "v2"]).default("v1"),
+  MEETING_BAAS_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, "must be the whsec_… signing secret").optional()),
 
   PERSONAS_DIR: optionalString,
   DEFAULT_PERSONA: z.string().default("onboarding_guide"),
@@ -56,6 +57,7 @@ export const configSchema = z.object({
   BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   ROOM_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(1000).default(50),
 
   WEATHER_API_URL: z.url().default("https://wttr.in"),
   NGROK_AUTHTOKEN: optionalString,

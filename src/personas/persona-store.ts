@@ -17,15 +17,21 @@ export interface LoadProblem {
 
 /** Folder keys are plain names: no separators, no dots, so no way out of the persona directory. */
 const KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
-const NAME_PATTERN = /^[\p{L}\p{N} _'.-]{1,100}$/u;
+/** Names of any script (letters with their combining marks, digits, emoji) but no separators or controls. */
+const NAME_PATTERN = /^(?:[\p{L}\p{M}\p{N}\p{Extended_Pictographic} _'.-]|\u200d|\ufe0f){1,100}$/u;
 
 export function toKey(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
 }
 
+/** Whether a name could be a persona's (no path tricks, control characters or absurd length). */
+export function isValidPersonaName(name: string): boolean {
+  return NAME_PATTERN.test(name) && !name.includes("..") && name.trim() !== "";
+}
+
 /** Rejects names that could not be a persona (path tricks, control characters, absurd length). */
 export function assertValidPersonaName(name: string): void {
-  if (!NAME_PATTERN.test(name) || name.includes("..") || name.trim() === "") {
+  if (!isValidPersonaName(name)) {
     throw new AppError("PERSONA_INVALID", `"${name.slice(0, 100)}" is not a valid persona name: use letters, digits, spaces, - and _`, { status: 400 });
   }
 }

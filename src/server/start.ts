@@ -4,6 +4,7 @@
  * the bot manager and the HTTP app — and starts listening. `close()` makes every bot leave its
  * meeting before the server stops.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -13,6 +14,7 @@ import { createEngineFactory } from "../bots/engines/create-engine.js";
 import type { Config } from "../config.js";
 import { type Logger, createLogger } from "../logger.js";
 import { LocalMeetingProvider } from "../meeting/local/local-provider.js";
+import { RoomAccess } from "../meeting/local/room-access.js";
 import { roomApiRoutes } from "../meeting/local/room-api.js";
 import { RoomHub } from "../meeting/local/room-hub.js";
 import { roomFromMeetingUrl } from "../meeting/local/room-names.js";
@@ -27,6 +29,7 @@ import { createSpeechServices } from "../services/create-speech-services.js";
 import { planProviders } from "../services/select-providers.js";
 import { buildApp } from "./app.js";
 import { buildHealthReport } from "./health-report.js";
+import { SelfOrigins, ownAddress } from "./self-origins.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
 import { webhookRoutes } from "./routes/webhook.js";
@@ -62,11 +65,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
-  const rooms = new RoomHub(config.ROOM_EMPTY_TIMEOUT_MS);
+  const rooms = new RoomHub({ emptyRoomMs: config.ROOM_EMPTY_TIMEOUT_MS, maxParticipants: config.ROOM_MAX_PARTICIPANTS, logger });
+  const roomAccess = new RoomAccess({ inUse: (room) => rooms.isOccupied(room) });
+  const origins = new SelfOrigins({ host: config.HOST, baseUrl: config.BASE_URL, tunnelUrl: options.tunnelUrl });
+  // Proves a call to the built-in rooms' API comes from this very process.
+  const roomApiSecret = randomBytes(32).toString("base64url");
   const pipecatRelays = new Map<string, PipecatRelay>();
   let selfUrl = "";
-  const local = new LocalMeetingProvider(() => selfUrl);
-  const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
+  const local = new LocalMeetingProvider({ selfUrl: () => selfUrl, origins, access: roomAccess, secret: roomApiSecret });
+  // Real meeting links are matched first; only this server's own /meet/<room> URLs are built-in rooms.
+  const providers = new ProviderRegistry([meetingBaas, local], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const bots = new BotManager({
     logger,
     providers,
@@ -82,8 +90,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loopbackBase: () => selfUrl.replace(/^http/, "ws"),
     connectTimeoutMs: config.BOT_CONNECT_TIMEOUT_MS,
     reconnectGraceMs: config.BOT_RECONNECT_GRACE_MS,
+    allowHttpImages: origins.isLoopback,
     onTranscript: (bot, line) => {
-      const room = roomFromMeetingUrl(bot.meeting_url);
+      const room = bot.provider === "local" ? roomFromMeetingUrl(bot.meeting_url) : undefined;
       if (room) rooms.publishTranscript(room, { botId: bot.bot_id, botName: bot.bot_name, ...line });
     },
   });
@@ -98,14 +107,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         llm: speech.llm,
         images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
       }),
-      metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
+      metricsRoutes(bots),
+      webhookRoutes({ bots, signingSecret: config.MEETING_BAAS_WEBHOOK_SECRET }),
+      roomApiRoutes({ hub: rooms, secret: roomApiSecret, selfUrl: () => selfUrl }),
+      roomRoutes({ hub: rooms, access: roomAccess, origins }), pipecatBridgeRoutes((id) => pipecatRelays.get(id) ?? pipecatRelays.get(bots.get(id)?.settings.clientId ?? ""))],
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
-  // The built-in rooms' API is called over loopback whatever interface the server listens on.
-  selfUrl = `http://127.0.0.1:${port}`;
+  // The built-in rooms' API and streams are reached on the server's own address, never a public one.
+  selfUrl = ownAddress(config.HOST, port);
+  origins.listening(port);
+  roomAccess.start();
   return {
     url,
     app,
@@ -114,6 +128,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       logger.info(result, "bots left their meetings");
       rooms.stop();
+      roomAccess.stop();
       await app.close();
     },
   };

@@ -59,3 +59,11 @@ describe("redactDeep", () => {
     expect(redactDeep(input)).toBe(input);
   });
 });
+
+describe("redaction cost", () => {
+  it("stays linear on long hostile strings", () => {
+    const started = performance.now();
+    for (const text of [`${"a-".repeat(50_000)}=`, `${";a".repeat(50_000)}=`, `${"?a".repeat(50_000)}@=`, `${"x://".repeat(20_000)}@`]) redactText(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});

@@ -13,9 +13,9 @@ const SECRET_NAME_EXACT = new Set(["p", "t", "k", "pw", "pin", "code"]);
 const SECRET_NAME_PART = /key|token|secret|pass|pwd|sig|auth|credential|session|cookie/i;
 
 /** `scheme://userinfo@`: the userinfo is dropped whatever it holds. */
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+const USERINFO = /\b([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/?#@"'<>]+@/gi;
 /** `?name=value` or `&name=value` anywhere in the text. */
-const QUERY_PAIR = /([?&;])([^=&#\s"'<>?]+)=([^&#\s"'<>;]*)/g;
+const QUERY_PAIR = /([?&;])([^=&;#\s"'<>?]+)=([^&#\s"'<>;]*)/g;
 /** Cheap test first: most strings hold none of these characters, and are returned untouched. */
 const MAY_HOLD_SECRET = /[@=]/;
 

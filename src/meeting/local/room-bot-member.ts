@@ -14,6 +14,7 @@ const CHUNK_FRAMES = 5;
 export class RoomBotMember {
   readonly botId = randomUUID();
   readonly participant: Participant;
+  private room: Room | undefined;
   private stream: ProviderStream | undefined;
   private toStream: Resampler | undefined;
   private fromStream: Resampler | undefined;
@@ -21,37 +22,49 @@ export class RoomBotMember {
   left = false;
 
   constructor(
-    private readonly room: Room,
     name: string,
     private readonly streamUrl: string,
     private readonly streamRate: number,
   ) {
     this.participant = new Participant(`bot-${this.botId}`, name, "bot", {
       audio: (pcm) => this.forwardMix(pcm),
-      roster: () => this.stream?.sendSpeakers(this.room.speakersFor(this.participant.id)),
+      roster: () => {
+        if (this.room) this.stream?.sendSpeakers(this.room.speakersFor(this.participant.id));
+      },
     }, this.botId);
   }
 
-  /** Joins the room and dials the stream; resolves once the bot is in the room (not yet connected). */
-  async join(): Promise<void> {
+  /** The room this bot sits in ("" before it entered). */
+  get roomName(): string {
+    return this.room?.name ?? "";
+  }
+
+  /** Builds the converters; nothing is joined or dialed yet. */
+  async prepare(): Promise<void> {
     this.toStream = await createResampler(ROOM_RATE, this.streamRate);
     this.fromStream = await createResampler(this.streamRate, ROOM_RATE);
-    this.room.add(this.participant);
+  }
+
+  /** Sits down in the room and dials the stream (connecting happens in the background). */
+  enter(room: Room): void {
+    this.room = room;
+    room.add(this.participant);
     const stream = new ProviderStream({ url: this.streamUrl, botId: this.botId, sampleRate: this.streamRate, reconnect: true });
     this.stream = stream;
     stream.on("audio", (pcm) => {
       if (this.fromStream) this.participant.input.write(this.fromStream.process(pcm));
     });
-    stream.on("open", () => stream.sendSpeakers(this.room.speakersFor(this.participant.id)));
-    stream.on("error", () => {});
-    stream.connect().catch(() => {});
+    stream.on("open", () => stream.sendSpeakers(room.speakersFor(this.participant.id)));
+    // A failed dial is retried by the stream itself; the server fails the bot if it never connects.
+    stream.on("error", () => undefined);
+    stream.connect().catch(() => undefined);
   }
 
   leave(): void {
     if (this.left) return;
     this.left = true;
     this.stream?.close();
-    this.room.remove(this.participant.id);
+    this.room?.remove(this.participant.id);
     this.toStream?.destroy();
     this.fromStream?.destroy();
   }

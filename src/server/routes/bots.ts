@@ -27,13 +27,13 @@ export function botRoutes(bots: BotManager): FastifyPluginAsyncZod {
           summary: "Send a speaking bot into a meeting",
           headers: apiKeyHeader,
           body: botRequestSchema,
-          response: { 201: z.object({ bot_id: z.string() }), ...errorResponses },
+          response: { 201: z.object({ bot_id: z.string(), meeting_link: z.string().optional().describe("Built-in rooms: the room's link, for people and further bots") }), ...errorResponses },
         },
       },
       async (request, reply) => {
         const apiKey = request.headers["x-meeting-baas-api-key"]?.trim() || undefined;
         const bot = await bots.launch(request.body, { apiKey, headers: request.headers, encrypted: request.protocol === "https" });
-        return reply.status(201).send({ bot_id: bot.id });
+        return reply.status(201).send({ bot_id: bot.id, meeting_link: bots.meetingLinkOf(bot) });
       },
     );
 
