@@ -29,11 +29,11 @@ const createSchema = z
     entry_message: z.string().max(500).nullish(),
     reserved: z.boolean().nullish(),
     recording_mode: z.string().max(50).nullish(),
-    speech_to_text: z.unknown(),
+    speech_to_text: z.unknown().optional(),
     streaming: z.object({ input: z.string().max(2000).nullish(), output: z.string().max(2000), audio_frequency: z.enum(["16khz", "24khz"]).nullish() }),
-    automatic_leave: z.unknown(),
+    automatic_leave: z.unknown().optional(),
     deduplication_key: z.string().max(200).nullish(),
-    extra: z.unknown(),
+    extra: z.unknown().optional(),
     webhook_url: z.string().max(2000).nullish(),
   })
   .strict();
