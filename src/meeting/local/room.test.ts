@@ -41,7 +41,12 @@ describe("roster announcements", () => {
   it("cost one message per participant per announcement however many join at once", () => {
     const room = new Room("crowd");
     let sent = 0;
-    const sinks = { audio: () => undefined, roster: () => void (sent += 1) };
+    const sinks = {
+      audio: () => undefined,
+      roster: () => {
+        sent += 1;
+      },
+    };
     for (let i = 0; i < 200; i++) room.add(new Participant(`p${i}`, `P${i}`, "human", sinks));
     expect(sent).toBe(0);
     room.tick();
