@@ -8,7 +8,9 @@ import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AppError, errorMessage } from "../errors.js";
 import type { Persona } from "./persona.js";
+import { keyCandidates, personaKey } from "./persona-keys.js";
 import { parsePersonaReadme, serializePersonaReadme } from "./persona-markdown.js";
+import { normalizePersona } from "./persona-normalize.js";
 
 export interface LoadProblem {
   folder: string;
@@ -122,15 +124,48 @@ export class PersonaStore {
   }
 
   /** Writes a persona folder into the writable directory and adds it to the store. */
-  async save(persona: Persona, options: { overwrite?: boolean } = {}): Promise<string> {
-    if (!KEY_PATTERN.test(persona.key)) throw new AppError("PERSONA_INVALID", `"${persona.key}" is not a valid persona folder name`, { status: 400 });
-    if (this.personas.has(persona.key) && !options.overwrite) {
-      throw new AppError("PERSONA_EXISTS", `A persona called ${persona.key} already exists`);
+  async save(input: Persona, options: { overwrite?: boolean } = {}): Promise<string> {
+    if (!KEY_PATTERN.test(input.key)) throw new AppError("PERSONA_INVALID", `"${input.key}" is not a valid persona folder name`, { status: 400 });
+    if (this.personas.has(input.key) && !options.overwrite) {
+      throw new AppError("PERSONA_EXISTS", `A persona called ${input.key} already exists`);
     }
+    const folder = join(this.writableDirectory(), input.key);
+    await mkdir(folder, { recursive: true });
+    return this.write(folder, normalizePersona(input));
+  }
+
+  /**
+   * Saves a new persona under a folder name of its own: its key if free (or one made from its name),
+   * else the first free `key_2`, `key_3`… Claiming the folder is atomic, so two requests never share one.
+   * Returns the persona as stored (normalised, with its final key).
+   */
+  async saveNew(input: Persona): Promise<Persona> {
+    const persona = normalizePersona(input);
+    const base = KEY_PATTERN.test(persona.key) && persona.key !== "custom" ? persona.key : personaKey(persona.name);
+    const directory = this.writableDirectory();
+    await mkdir(directory, { recursive: true });
+    for (const key of keyCandidates(base)) {
+      if (this.personas.has(key)) continue;
+      try {
+        await mkdir(join(directory, key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+        throw error;
+      }
+      const stored = { ...persona, key };
+      await this.write(join(directory, key), stored);
+      return stored;
+    }
+    throw new AppError("PERSONA_EXISTS", `Too many personas are already called ${base}; choose another name`);
+  }
+
+  private writableDirectory(): string {
     const directory = this.directories.at(-1);
     if (!directory) throw new AppError("INTERNAL", "No persona directory is configured");
-    const folder = join(directory, persona.key);
-    await mkdir(folder, { recursive: true });
+    return directory;
+  }
+
+  private async write(folder: string, persona: Persona): Promise<string> {
     await writeFile(join(folder, "README.md"), serializePersonaReadme(persona));
     for (const [file, text] of Object.entries(persona.knowledge)) {
       if (/^[A-Za-z0-9_-]+\.md$/.test(file)) await writeFile(join(folder, file), text);
