@@ -118,7 +118,7 @@ export async function startLegitBot(rig: FuzzRig): Promise<LegitBot> {
 export const HOSTILE_STRINGS: readonly string[] = [
   "", " ", "\t", "\n", "\r\n", "\u0000", "\u001b[2J", "\u2028", "\ufeff", "\ud800", "null", "undefined", "NaN", "-1", "0", "1e309",
   "true", "[]", "{}", "__proto__", "constructor", "prototype", "../../etc/passwd", "..\\..\\windows", "%00", "%", "%zz", "%E0%A4%A",
-  "<script>alert(1)</script>", "'; DROP TABLE bots; --", "${jndi:ldap://x}", "{{7*7}}", "ws://[", "wss://", "ws://u:p@h", "http://[::1",
+  "<script>alert(1)</script>", "'; DROP TABLE bots; --", "$\u007bjndi:ldap://x}", "{{7*7}}", "ws://[", "wss://", "ws://u:p@h", "http://[::1",
   "javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "local:", "local:../x", "local:lobby", "http://127.0.0.1:1/meet/x",
   "https://meet.google.com/x", "https://teams.microsoft.com/meet/1?p=x", "https://evil.example/meet/lobby", "https://zoom.us/j/1?pwd=1",
   "中文名字", "مرحبا", "🤖👩‍💻", "Zoë", "\u202eevil", "## Voice\n# x", "a".repeat(300), "é".repeat(5000), "x".repeat(100_000),
