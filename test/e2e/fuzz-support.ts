@@ -124,6 +124,16 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "中文名字", "مرحبا", "🤖👩‍💻", "Zoë", "\u202eevil", "## Voice\n# x", "a".repeat(300), "é".repeat(5000), "x".repeat(100_000),
 ];
 
+/** Whether a string can be put in a URL (lone surrogates cannot). */
+export function encodable(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A random value of a random JSON type, sometimes hostile, sometimes nested. */
 export function randomJsonValue(random: SeededRandom, depth = 0): unknown {
   const kind = random.int(0, depth > 2 ? 5 : 7);
