@@ -25,6 +25,8 @@ import { isValidRoomName, roomLink } from "./room-names.js";
 export const WEB_DIR = fileURLToPath(new URL("../../../web", import.meta.url));
 const MAX_FRAME_BYTES = ROOM_RATE * 2;
 const NAME = /^[\p{L}\p{N} ._'-]{1,40}$/u;
+/** Queued bytes after which a page that stopped reading is dropped, so it cannot pile up server memory. */
+const MAX_BACKLOG_BYTES = 1_000_000;
 const ROOM_RULE = "Room names use letters, digits, - and _ (at most 64)";
 
 export interface RoomRouteOptions {
@@ -40,12 +42,14 @@ const socketQuery = z.object({
 });
 const mintBody = z.object({ room: z.string().max(64).refine(isValidRoomName, ROOM_RULE).optional() }).strict().nullish();
 
-function sendJson(socket: WebSocket, message: object): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+function sendText(socket: WebSocket, text: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > MAX_BACKLOG_BYTES) socket.terminate();
+  else socket.send(text);
 }
 
-function sendText(socket: WebSocket, text: string): void {
-  if (socket.readyState === socket.OPEN) socket.send(text);
+function sendJson(socket: WebSocket, message: object): void {
+  sendText(socket, JSON.stringify(message));
 }
 
 function joinRoom(hub: RoomHub, roomName: string, name: string, socket: WebSocket): void {
