@@ -6,6 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
+import { errorMessage } from "../../errors.js";
+import type { Logger } from "../../logger.js";
 import { ProviderStream } from "../provider-stream/provider-stream.js";
 import { Participant, ROOM_RATE, type Room } from "./room.js";
 
@@ -25,6 +27,7 @@ export class RoomBotMember {
     name: string,
     private readonly streamUrl: string,
     private readonly streamRate: number,
+    private readonly logger: Logger,
   ) {
     this.participant = new Participant(`bot-${this.botId}`, name, "bot", {
       audio: (pcm) => this.forwardMix(pcm),
@@ -56,8 +59,9 @@ export class RoomBotMember {
     });
     stream.on("open", () => stream.sendSpeakers(room.speakersFor(this.participant.id)));
     // A failed dial is retried by the stream itself; the server fails the bot if it never connects.
-    stream.on("error", () => undefined);
-    stream.connect().catch(() => undefined);
+    const noteFailure = (error: unknown) => this.logger.debug({ botId: this.botId, err: errorMessage(error) }, "room bot could not reach its stream; retrying");
+    stream.on("error", noteFailure);
+    stream.connect().catch(noteFailure);
   }
 
   leave(): void {

@@ -84,7 +84,7 @@ export class RoomHub {
 
   async addBot(roomName: string, name: string, streamUrl: string, streamRate: number, callbacks?: BotCallbacks): Promise<RoomBotMember> {
     this.assertRoomFor(roomName);
-    const member = new RoomBotMember(name, streamUrl, streamRate);
+    const member = new RoomBotMember(name, streamUrl, streamRate, this.logger);
     await member.prepare();
     try {
       // Checked again: other participants may have come while the converters were built.
