@@ -86,7 +86,7 @@ async function voiceToVoice(turns: number): Promise<Stats> {
   const llm = new FakeOpenAiServer({ replies: [{ text: "Sunny and mild." }] });
   const server = await benchServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "k", LLM_BASE_URL: await llm.start(), VAD_MIN_SILENCE_MS: "300" });
   try {
-    const response = await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: "https://meet.google.com/bench-local", entry_message: "Hi." }) });
+    const response = await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: "https://meet.google.com/bch-locl-eab", entry_message: "Hi." }) });
     const { bot_id: id } = (await response.json()) as { bot_id: string };
     const info = async () => (await (await fetch(`${server.url}/bots/${id}`)).json()) as { status: string; speaking: boolean; metrics: { turns: Record<string, number | null>[] } };
     await until(async () => (await info()).status === "in_call", 10_000);

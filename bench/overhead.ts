@@ -48,7 +48,7 @@ export async function measureOverhead(bots: number, turnsPerBot: number): Promis
       const response = await fetch(`${server.url}/bots`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ meeting_url: "https://meet.google.com/bench-overhead", personas: ["interviewer"], entry_message: "Hi." }),
+        body: JSON.stringify({ meeting_url: "https://meet.google.com/bch-ovrh-eab", personas: ["interviewer"], entry_message: "Hi." }),
       });
       ids.push(((await response.json()) as { bot_id: string }).bot_id);
     }

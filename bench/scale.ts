@@ -64,7 +64,7 @@ async function measureScaleHere(bots: number, durationMs: number): Promise<Scale
         fetch(`${server.url}/bots`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ meeting_url: "https://meet.google.com/bench-scale", personas: ["interviewer"], entry_message: "Hi." }),
+          body: JSON.stringify({ meeting_url: "https://meet.google.com/bch-scal-eab", personas: ["interviewer"], entry_message: "Hi." }),
         }),
       ),
     );

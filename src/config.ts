@@ -58,6 +58,7 @@ export const configSchema = z.object({
   MEETING_BAAS_API_KEY: optionalString,
   MEETING_BAAS_API_URL: z.url().default("https://api.meetingbaas.com"),
   MEETING_BAAS_API_VERSION: z.enum(["v1", "v2"]).default("v1"),
+  MEETING_BAAS_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, "must be the whsec_… signing secret").optional()),
 
   PERSONAS_DIR: optionalString,
   DEFAULT_PERSONA: z.string().default("onboarding_guide"),
@@ -97,6 +98,7 @@ export const configSchema = z.object({
   RECOVER_BOTS: z.enum(["resume", "leave"]).default("resume"),
   /** The bot registry file; default DATA_DIR/bots.sqlite, `:memory:` keeps nothing across restarts. */
   BOT_REGISTRY_FILE: optionalString,
+  ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(1000).default(50),
 
   WEATHER_API_URL: z.url().default("https://wttr.in"),
   NGROK_AUTHTOKEN: optionalString,

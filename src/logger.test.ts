@@ -12,3 +12,18 @@ describe("logger", () => {
     expect(lines.join("")).toContain("[redacted]");
   });
 });
+
+describe("logger redaction of URLs", () => {
+  it("hides URL credentials and passcodes in fields, messages, errors and request URLs", () => {
+    const lines: string[] = [];
+    const logger = pino(loggerOptions("info"), { write: (line: string) => lines.push(line) });
+    logger.info({ llm: { reason: "LLM_BASE_URL=https://me:pa55word@llm.internal/v1" }, meetingUrl: "https://zoom.us/j/1?pwd=Zpass1" }, "chosen");
+    logger.warn(`could not reach https://teams.microsoft.com/meet/1?p=Tpass2`);
+    logger.error({ err: new Error("GET https://h/x?token=Tok3n4 failed") }, "boom");
+    logger.info({ req: { method: "GET", url: "/meet/lobby/ws?name=Ada&t=RoomTok5", headers: {}, socket: { remotePort: 1 } } }, "incoming request");
+    const all = lines.join("");
+    for (const secret of ["pa55word", "Zpass1", "Tpass2", "Tok3n4", "RoomTok5"]) expect(all).not.toContain(secret);
+    expect(all).toContain("name=Ada");
+    expect(all).toContain("llm.internal/v1");
+  });
+});

@@ -2,6 +2,8 @@
 // else, add and remove bots, and read what each bot heard and said.
 
 const room = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "lobby");
+// The room's key travels in the link (?t=…); without it the room cannot be entered.
+const token = new URLSearchParams(location.search).get("t") || "";
 const $ = (id) => document.getElementById(id);
 $("room-name").textContent = `· ${room}`;
 document.title = `${room} · Speaking Bots`;
@@ -119,7 +121,8 @@ async function startAudio(socket) {
 }
 
 function join(name) {
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/meet/${encodeURIComponent(room)}/ws?name=${encodeURIComponent(name)}`;
+  const query = `name=${encodeURIComponent(name)}&t=${encodeURIComponent(token)}`;
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/meet/${encodeURIComponent(room)}/ws?${query}`;
   const socket = new WebSocket(url);
   state.socket = socket;
   socket.addEventListener("message", (event) => {
@@ -136,7 +139,7 @@ function join(name) {
   });
   return new Promise((resolve, reject) => {
     socket.addEventListener("open", () => resolve(socket), { once: true });
-    socket.addEventListener("error", () => reject(new Error("could not connect to the room")), { once: true });
+    socket.addEventListener("error", () => reject(new Error("could not enter the room: its link may be wrong or expired")), { once: true });
   });
 }
 
@@ -163,7 +166,8 @@ $("add-bot").addEventListener("submit", async (event) => {
   const button = event.submitter;
   button.disabled = true;
   try {
-    await api("/bots", { method: "POST", body: JSON.stringify({ meeting_url: `${location.origin}/meet/${room}`, personas: [$("persona").value] }) });
+    const meetingUrl = `${location.origin}/meet/${encodeURIComponent(room)}?t=${encodeURIComponent(token)}`;
+    await api("/bots", { method: "POST", body: JSON.stringify({ meeting_url: meetingUrl, personas: [$("persona").value] }) });
   } catch (error) {
     showError("bot-error", `Could not add the bot: ${error.message}`);
   } finally {
@@ -182,6 +186,27 @@ $("leave").addEventListener("click", () => {
   for (const track of state.mic?.getTracks() ?? []) track.stop();
   void state.context?.close();
 });
+
+/** Asks this server for a new room (only a loopback-only server hands them out) and goes there. */
+async function openRoom() {
+  showError("link-error");
+  try {
+    let opened;
+    try {
+      opened = await api("/meet/rooms", { method: "POST", body: JSON.stringify({ room }) });
+    } catch {
+      // The name is taken (or not allowed): a fresh room with a random name instead.
+      opened = await api("/meet/rooms", { method: "POST", body: "{}" });
+    }
+    location.assign(opened.link);
+  } catch (error) {
+    showError("link-error", error.message);
+  }
+}
+
+$("open-room").addEventListener("click", () => void openRoom());
+$("link-room").textContent = room;
+$(token ? "join" : "need-link").hidden = false;
 
 $("name").value = localStorage.getItem("speaking-bots-name") || "";
 $("name").addEventListener("change", () => localStorage.setItem("speaking-bots-name", $("name").value.trim()));

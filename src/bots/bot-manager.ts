@@ -3,7 +3,7 @@
  * The registry of every bot this process runs: launches a bot (persona, provider, stream URL),
  * routes the provider's stream to it, makes it leave, and makes all of them leave on shutdown.
  */
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError, ProviderError, errorMessage } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
@@ -33,6 +33,8 @@ export interface BotManagerOptions {
   onTranscript?: (bot: BotInfo, line: TranscriptLine) => void;
   /** Where every bot is recorded so a restarted server can resume or remove it; none keeps nothing. */
   registry?: BotRegistry;
+  /** Whether `bot_image` may be plain http:// (a loopback-only development server). */
+  allowHttpImages?: boolean;
 }
 
 export interface LaunchContext {
@@ -75,6 +77,9 @@ export class BotManager {
   private readonly byId = new Map<string, Bot>();
   private readonly byClientId = new Map<string, Bot>();
   private readonly apiKeys = new Map<Bot, string | undefined>();
+  /** The secret in the webhook URL each bot's provider posts to. */
+  private readonly webhookTokens = new WeakMap<Bot, string>();
+  private readonly meetingLinks = new WeakMap<Bot, string>();
   private shuttingDown = false;
 
   constructor(private readonly options: BotManagerOptions) {}
@@ -82,6 +87,9 @@ export class BotManager {
   /** Sends a bot into a meeting; resolves with its public id once the provider accepted it. */
   async launch(request: BotRequest, context: LaunchContext): Promise<Bot> {
     if (this.shuttingDown) throw new AppError("SHUTTING_DOWN", "The server is shutting down and takes no new bots");
+    if (request.bot_image?.startsWith("http:") && !this.options.allowHttpImages) {
+      throw new AppError("VALIDATION_FAILED", "bot_image: must be an https:// URL (http:// is accepted only on a loopback development server)");
+    }
     const provider = this.options.providers.select(request.meeting_url);
     const apiKey = context.apiKey ?? (context.mayUseServerKey ? this.options.serverApiKey : undefined);
     if (provider.requiresApiKey && !apiKey) {
@@ -117,6 +125,8 @@ export class BotManager {
       tenant: context.tenant,
     });
     const bot = this.createBot(spec, logger);
+    const webhookToken = randomBytes(18).toString("base64url");
+    this.webhookTokens.set(bot, webhookToken);
     logger.info({ meetingUrl: request.meeting_url, provider: provider.name, wsSource: wsBase.source, chosenBy: persona.chosenBy }, "sending bot");
     try {
       const joined = await provider.join({
@@ -128,10 +138,11 @@ export class BotManager {
         streamUrl: streamUrl(wsBase.base, clientId),
         audioFrequency: frequency,
         deduplicationKey: `${persona.key}-BaaS-${clientId}`,
-        webhookUrl: this.webhookUrl(loopback),
+        webhookUrl: this.webhookUrl(loopback, webhookToken),
         apiKey,
       });
       bot.providerBotId = joined.providerBotId;
+      if (joined.meetingLink) this.meetingLinks.set(bot, joined.meetingLink);
       this.byId.set(joined.providerBotId, bot);
       this.persist(() => this.options.registry?.saveProviderId(clientId, joined.providerBotId));
       logger.info({ botId: joined.providerBotId }, "provider accepted the bot");
@@ -218,10 +229,18 @@ export class BotManager {
     return bot;
   }
 
-  /** Where the provider posts status events: our own address for the built-in room, else BASE_URL. */
-  private webhookUrl(loopbackWsBase: string | undefined): string | undefined {
-    if (loopbackWsBase) return `${loopbackWsBase.replace(/^ws/, "http")}/webhook`;
-    return this.options.baseUrl ? `${this.options.baseUrl.replace(/\/+$/, "")}/webhook` : undefined;
+  /**
+   * Where the provider posts status events: our own address for the built-in room, else BASE_URL;
+   * the bot's own token in the URL is what proves a webhook came from its provider.
+   */
+  private webhookUrl(loopbackWsBase: string | undefined, token: string): string | undefined {
+    const base = loopbackWsBase ? loopbackWsBase.replace(/^ws/, "http") : this.options.baseUrl?.replace(/\/+$/, "");
+    return base ? `${base}/webhook?token=${token}` : undefined;
+  }
+
+  /** The link people use to join the bot's meeting, when the provider gave one (built-in rooms). */
+  meetingLinkOf(bot: Bot): string | undefined {
+    return this.meetingLinks.get(bot);
   }
 
   /**
@@ -266,12 +285,10 @@ export class BotManager {
     return this.list().filter((bot) => !bot.isFinal).length;
   }
 
-  /** Whether a webhook's key is the one this bot was launched with (or the server's own). */
-  webhookKeyMatches(bot: Bot, header: string | string[] | undefined): boolean {
-    const expected = this.apiKeys.get(bot) ?? this.options.serverApiKey;
-    if (!expected) return true;
-    const given = Array.isArray(header) ? header[0] : header;
-    return given !== undefined && safeEqual(given, expected);
+  /** Whether a webhook carries the token of this bot's webhook URL (compared in constant time). */
+  webhookTokenMatches(bot: Bot, token: string | undefined): boolean {
+    const expected = this.webhookTokens.get(bot);
+    return expected !== undefined && token !== undefined && safeEqual(token, expected);
   }
 
   /** Makes a bot leave its meeting. Leaving a bot that already left is not an error. */

@@ -4,31 +4,44 @@
  * the field in the OpenAPI file.
  */
 import { z } from "zod";
+import { isValidPersonaName } from "../personas/persona-store.js";
+import { botImageProblem, meetingUrlProblem, websocketUrlProblem } from "./url-checks.js";
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => /^(https?:\/\/[^\s/]+|local:[a-z0-9][a-z0-9_-]{0,63}$)/i.test(value), {
-    message: "must be an http(s) meeting URL such as https://meet.google.com/abc-defg-hij, or local:<room> for the built-in room",
-  });
+/** A string field checked by one of the URL checks, whose answer becomes the 400's message. */
+function checkedUrl(problem: (value: string) => string | undefined) {
+  return z
+    .string()
+    .trim()
+    .max(2000)
+    .superRefine((value, ctx) => {
+      const found = problem(value);
+      if (found) ctx.addIssue({ code: "custom", message: found });
+    });
+}
+
+/** Text shown to people: no control characters (new lines, escapes) that could break a display. */
+const displayText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters");
 
 export const botRequestSchema = z
   .object({
-    meeting_url: httpUrl.describe("Meeting to join: a Google Meet, Zoom or Teams URL, a built-in room URL (…/meet/<room>) or local:<room>"),
-    bot_name: z.string().trim().max(100).optional().describe("Display name in the meeting; defaults to the persona's name"),
+    meeting_url: checkedUrl(meetingUrlProblem).describe("Meeting to join: a Google Meet, Zoom or Teams URL, a built-in room URL (…/meet/<room>) or local:<room>"),
+    bot_name: displayText(100).optional().describe("Display name in the meeting; defaults to the persona's name"),
     personas: z
-      .array(z.string().trim().min(1).max(100))
+      .array(z.string().trim().min(1).max(100).refine(isValidPersonaName, "is not a valid persona name: use letters, digits, spaces, - and _"))
       .max(10)
       .optional()
       .describe("Persona names in order of preference; the first that exists is used"),
-    bot_image: z.url().optional().describe("Avatar image URL shown by the meeting bot"),
+    bot_image: checkedUrl(botImageProblem).optional().describe("Avatar image shown by the meeting bot: an https:// URL of a .png, .jpg, .gif, .webp or .svg file"),
     entry_message: z.string().trim().max(500).optional().describe("Spoken once when the bot is admitted"),
     extra: z.record(z.string(), z.unknown()).optional().describe("Free JSON handed to the meeting provider and echoed in its webhooks"),
     enable_tools: z.boolean().default(true).describe("Let the LLM call tools such as weather and time"),
     prompt: z.string().trim().min(1).max(8000).optional().describe("A custom persona description; wins over `personas`"),
-    websocket_url: z
-      .string()
-      .regex(/^wss?:\/\/[^\s/]+/i, "must start with ws:// or wss:// and name a host")
+    websocket_url: checkedUrl(websocketUrlProblem)
       .optional()
       .describe("Public WebSocket base the provider should dial (overrides BASE_URL, tunnel and request headers)"),
     streaming_audio_frequency: z.enum(["16khz", "24khz"]).default("16khz").describe("PCM rate of the meeting stream"),

@@ -32,3 +32,17 @@ describe("client ids", () => {
     expect(streamUrl("ws://h:1", "abc")).toBe("ws://h:1/ws/abc");
   });
 });
+
+describe("hostile request headers", () => {
+  it("refuse a malformed forwarded host or protocol with a 400 naming the header", () => {
+    for (const bad of [`${"x".repeat(200)}!`, "[", "a b", "h:99999", "h/../x", "@evil", "h:1:2", "x".repeat(300)]) {
+      expect(() => resolveWebSocketBase({ ...none, headers: { "x-forwarded-host": bad } }), bad).toThrow(/header x-forwarded-host/);
+    }
+    expect(() => resolveWebSocketBase({ ...none, headers: { host: "ok:1", "x-forwarded-proto": "gopher" } })).toThrow(/header x-forwarded-proto/);
+    expect(() => resolveWebSocketBase({ ...none, headers: { host: "[::1" } })).toThrow(/header host/);
+  });
+  it("accept IPv6 hosts and ports", () => {
+    expect(resolveWebSocketBase({ ...none, headers: { host: "[::1]:7014" } }).base).toBe("ws://[::1]:7014");
+    expect(resolveWebSocketBase({ ...none, headers: { "x-forwarded-host": "Bots.Example.com.", "x-forwarded-proto": "HTTPS" } }).base).toBe("wss://bots.example.com.");
+  });
+});

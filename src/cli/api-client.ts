@@ -44,8 +44,9 @@ export class SpeakingBotsClient {
     return this.call<{ personas: PersonaSummary[] }>("GET", "/personas").then((r) => r.personas);
   }
 
-  launch(body: Record<string, unknown>): Promise<string> {
-    return this.call<{ bot_id: string }>("POST", "/bots", body).then((r) => r.bot_id);
+  /** Sends a bot; built-in rooms also answer with the room's link (it carries the room's token). */
+  launch(body: Record<string, unknown>): Promise<{ botId: string; meetingLink: string | undefined }> {
+    return this.call<{ bot_id: string; meeting_link?: string }>("POST", "/bots", body).then((r) => ({ botId: r.bot_id, meetingLink: r.meeting_link }));
   }
 
   status(botId: string): Promise<BotStatus> {

@@ -25,6 +25,8 @@ export interface JoinRequest {
 export interface JoinResult {
   /** The provider's id for the bot; it is also our public bot id. */
   providerBotId: string;
+  /** A link people can open to join the same meeting (built-in rooms: the room link with its token). */
+  meetingLink?: string;
 }
 
 export interface MeetingProvider {

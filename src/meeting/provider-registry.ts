@@ -1,10 +1,13 @@
 /**
  * @module meeting/provider-registry
  * Chooses the meeting provider for a meeting URL: the one forced by MEETING_PROVIDER, otherwise the
- * first registered provider that accepts the URL (the built-in room is asked first, so its URLs
- * never reach a cloud provider).
+ * first registered provider that accepts the URL. Real meeting platforms' link shapes are checked
+ * first (MeetingBaas), and only this server's own room URLs go to the built-in room, so a Teams
+ * `/meet/<id>` link or a stranger's `/meet/<room>` page never lands in a local room. A URL nobody
+ * takes is refused with what a valid one looks like.
  */
 import { AppError } from "../errors.js";
+import { platformLinkProblem } from "./meeting-links.js";
 import type { MeetingProvider } from "./meeting-provider.js";
 
 export class ProviderRegistry {
@@ -29,13 +32,14 @@ export class ProviderRegistry {
     }
     const url = parseMeetingUrl(meetingUrl);
     const provider = this.providers.find((candidate) => candidate.accepts(url));
-    if (!provider) {
-      throw new AppError(
-        "MEETING_URL_UNSUPPORTED",
-        `No meeting provider takes ${url.protocol}//${url.host}: use an https Google Meet, Zoom or Teams link, or a built-in room (…/meet/<room> or local:<room>)`,
-      );
-    }
-    return provider;
+    if (provider) return provider;
+    const problem = platformLinkProblem(url);
+    throw new AppError(
+      "MEETING_URL_UNSUPPORTED",
+      problem
+        ? `meeting_url: ${problem}`
+        : `meeting_url: no meeting provider takes ${url.protocol}//${url.host}: use an https Google Meet, Zoom or Teams link, or a built-in room of this server (…/meet/<room> or local:<room>)`,
+    );
   }
 }
 
@@ -43,6 +47,6 @@ function parseMeetingUrl(meetingUrl: string): URL {
   try {
     return new URL(meetingUrl);
   } catch {
-    throw new AppError("MEETING_URL_UNSUPPORTED", `meeting_url is not a valid URL: ${meetingUrl.slice(0, 200)}`);
+    throw new AppError("MEETING_URL_UNSUPPORTED", "meeting_url: not a valid URL");
   }
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { LanguageModel } from "../services/llm/language-model.js";
 import { askForJson } from "./llm-json.js";
 import type { Persona } from "./persona.js";
-import { toKey } from "./persona-store.js";
+import { personaKey } from "./persona-keys.js";
 
 const generatedSchema = z.object({
   name: z.string().trim().min(2).max(60),
@@ -29,7 +29,7 @@ const SYSTEM = [
 export async function createPersonaFromDescription(llm: LanguageModel, description: string): Promise<Persona> {
   const generated = await askForJson(llm, generatedSchema, SYSTEM, `Description: ${description}`);
   return {
-    key: toKey(generated.name) || "persona",
+    key: personaKey(generated.name),
     name: generated.name,
     prompt: generated.prompt,
     characteristics: generated.characteristics,

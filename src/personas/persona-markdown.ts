@@ -3,11 +3,32 @@
  * Reads and writes a persona's `README.md`: `# Name`, the prompt, then `## Characteristics`,
  * `## Voice` and `## Metadata` (`- key: value` lines). Sections we do not model are kept verbatim,
  * so writing a parsed persona gives back the same file.
+ *
+ * Text may hold anything: a line of the prompt or of a section that would read as a `## ` heading
+ * is written with a leading backslash (Markdown's own escape, so it still shows as text) and the
+ * backslash is taken off when read, and fields are normalised before writing, so that
+ * parse(serialize(p)) gives back p for any persona p.
  */
 import { AppError } from "../errors.js";
 import type { Persona, PersonaMetadata } from "./persona.js";
+import { KNOWN_SECTIONS, METADATA_KEYS, normalizePersona } from "./persona-normalize.js";
 
-export const METADATA_KEYS = ["image", "entry_message", "cartesia_voice_id", "gender", "relevant_links", "language_code"] as const;
+export { METADATA_KEYS } from "./persona-normalize.js";
+
+/** A line that reads as a section heading, or as one already escaped (one backslash more is written). */
+const HEADING_LIKE = /^\\*##\s/;
+const ESCAPED_HEADING = /^\\+##\s/;
+
+function escapeLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (HEADING_LIKE.test(line) ? `\\${line}` : line))
+    .join("\n");
+}
+
+function unescapeLine(line: string): string {
+  return ESCAPED_HEADING.test(line) ? line.slice(1) : line;
+}
 
 interface Section {
   title: string;
@@ -26,7 +47,7 @@ function splitSections(lines: string[]): { head: string[]; sections: Section[] }
 }
 
 function trimBlank(lines: string[]): string {
-  return lines.join("\n").trim();
+  return lines.map(unescapeLine).join("\n").trim();
 }
 
 function bullets(lines: string[]): string[] {
@@ -66,7 +87,7 @@ export function parsePersonaReadme(markdown: string, key: string, source: string
   const prompt = trimBlank(head.slice(titleIndex + 1));
   if (!prompt) throw new AppError("PERSONA_INVALID", `${source}: the prompt (text after "# ${name}") is empty`);
   const find = (title: string) => sections.find((section) => section.title.toLowerCase() === title.toLowerCase());
-  const known = new Set(["characteristics", "voice", "metadata"]);
+  const known = new Set<string>(KNOWN_SECTIONS);
   return {
     key,
     name,
@@ -86,15 +107,16 @@ function metadataLines(metadata: PersonaMetadata): string[] {
   });
 }
 
-/** Writes a persona's README.md in the normalised layout. */
-export function serializePersonaReadme(persona: Omit<Persona, "knowledge">): string {
+/** Writes a persona's README.md in the normalised layout (throws PERSONA_INVALID without a name or prompt). */
+export function serializePersonaReadme(input: Omit<Persona, "knowledge">): string {
+  const persona = normalizePersona(input);
   const parts = [
     `# ${persona.name}`,
-    persona.prompt,
+    escapeLines(persona.prompt),
     ["## Characteristics", ...persona.characteristics.map((item) => `- ${item}`)].join("\n"),
     ["## Voice", ...persona.voice.map((item) => `- ${item}`)].join("\n"),
     ["## Metadata", ...metadataLines(persona.metadata)].join("\n"),
-    ...persona.extraSections.map((section) => (section.body ? `## ${section.title}\n${section.body}` : `## ${section.title}`)),
+    ...persona.extraSections.map((section) => (section.body ? `## ${section.title}\n${escapeLines(section.body)}` : `## ${section.title}`)),
   ];
   return `${parts.join("\n\n")}\n`;
 }

@@ -8,7 +8,9 @@ import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AppError, errorMessage } from "../errors.js";
 import type { Persona } from "./persona.js";
+import { keyCandidates, personaKey } from "./persona-keys.js";
 import { parsePersonaReadme, serializePersonaReadme } from "./persona-markdown.js";
+import { normalizePersona } from "./persona-normalize.js";
 
 export interface LoadProblem {
   folder: string;
@@ -17,15 +19,21 @@ export interface LoadProblem {
 
 /** Folder keys are plain names: no separators, no dots, so no way out of the persona directory. */
 const KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
-const NAME_PATTERN = /^[\p{L}\p{N} _'.-]{1,100}$/u;
+/** Names of any script (letters with their combining marks, digits, emoji) but no separators or controls. */
+const NAME_PATTERN = /^(?:[\p{L}\p{M}\p{N}\p{Extended_Pictographic} _'.-]|\u200d|\ufe0f){1,100}$/u;
 
 export function toKey(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
 }
 
+/** Whether a name could be a persona's (no path tricks, control characters or absurd length). */
+export function isValidPersonaName(name: string): boolean {
+  return NAME_PATTERN.test(name) && !name.includes("..") && name.trim() !== "";
+}
+
 /** Rejects names that could not be a persona (path tricks, control characters, absurd length). */
 export function assertValidPersonaName(name: string): void {
-  if (!NAME_PATTERN.test(name) || name.includes("..") || name.trim() === "") {
+  if (!isValidPersonaName(name)) {
     throw new AppError("PERSONA_INVALID", `"${name.slice(0, 100)}" is not a valid persona name: use letters, digits, spaces, - and _`, { status: 400 });
   }
 }
@@ -116,15 +124,48 @@ export class PersonaStore {
   }
 
   /** Writes a persona folder into the writable directory and adds it to the store. */
-  async save(persona: Persona, options: { overwrite?: boolean } = {}): Promise<string> {
-    if (!KEY_PATTERN.test(persona.key)) throw new AppError("PERSONA_INVALID", `"${persona.key}" is not a valid persona folder name`, { status: 400 });
-    if (this.personas.has(persona.key) && !options.overwrite) {
-      throw new AppError("PERSONA_EXISTS", `A persona called ${persona.key} already exists`);
+  async save(input: Persona, options: { overwrite?: boolean } = {}): Promise<string> {
+    if (!KEY_PATTERN.test(input.key)) throw new AppError("PERSONA_INVALID", `"${input.key}" is not a valid persona folder name`, { status: 400 });
+    if (this.personas.has(input.key) && !options.overwrite) {
+      throw new AppError("PERSONA_EXISTS", `A persona called ${input.key} already exists`);
     }
+    const folder = join(this.writableDirectory(), input.key);
+    await mkdir(folder, { recursive: true });
+    return this.write(folder, normalizePersona(input));
+  }
+
+  /**
+   * Saves a new persona under a folder name of its own: its key if free (or one made from its name),
+   * else the first free `key_2`, `key_3`… Claiming the folder is atomic, so two requests never share one.
+   * Returns the persona as stored (normalised, with its final key).
+   */
+  async saveNew(input: Persona): Promise<Persona> {
+    const persona = normalizePersona(input);
+    const base = KEY_PATTERN.test(persona.key) && persona.key !== "custom" ? persona.key : personaKey(persona.name);
+    const directory = this.writableDirectory();
+    await mkdir(directory, { recursive: true });
+    for (const key of keyCandidates(base)) {
+      if (this.personas.has(key)) continue;
+      try {
+        await mkdir(join(directory, key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+        throw error;
+      }
+      const stored = { ...persona, key };
+      await this.write(join(directory, key), stored);
+      return stored;
+    }
+    throw new AppError("PERSONA_EXISTS", `Too many personas are already called ${base}; choose another name`);
+  }
+
+  private writableDirectory(): string {
     const directory = this.directories.at(-1);
     if (!directory) throw new AppError("INTERNAL", "No persona directory is configured");
-    const folder = join(directory, persona.key);
-    await mkdir(folder, { recursive: true });
+    return directory;
+  }
+
+  private async write(folder: string, persona: Persona): Promise<string> {
     await writeFile(join(folder, "README.md"), serializePersonaReadme(persona));
     for (const [file, text] of Object.entries(persona.knowledge)) {
       if (/^[A-Za-z0-9_-]+\.md$/.test(file)) await writeFile(join(folder, file), text);

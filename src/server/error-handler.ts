@@ -16,8 +16,9 @@ interface ValidationIssue {
 
 function describeIssue(issue: ValidationIssue, context: string | undefined): string {
   const path = issue.params?.issue?.path?.join(".") || issue.instancePath?.replace(/^\//, "").replaceAll("/", ".");
-  const where = [context === "body" ? undefined : context, path].filter(Boolean).join(" ");
-  return where ? `${where}: ${issue.message}` : String(issue.message);
+  // A field of the body is named by its path alone; the body itself, or another part, by where it is.
+  const where = path ? [context === "body" ? undefined : context, path].filter(Boolean).join(" ") : (context ?? "body");
+  return `${where}: ${issue.message}`;
 }
 
 export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {

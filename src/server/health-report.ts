@@ -1,17 +1,19 @@
 /**
  * @module server/health-report
- * Builds the `/health` answer: uptime, bots, and which providers are in use and why.
+ * Builds the `/health` answer: uptime, bots, and which providers are in use and why. The reasons
+ * quote settings such as LLM_BASE_URL, so credentials and passcodes in them are redacted.
  */
 import type { BotManager } from "../bots/bot-manager.js";
 import type { ProviderPlan } from "../services/select-providers.js";
 import type { Health } from "./routes/health.js";
+import { redactDeep } from "../util/redact.js";
 import { VERSION } from "./version.js";
 
 const startedAt = Date.now();
 
 export function buildHealthReport(plan: ProviderPlan, meetingProviders: string[], bots: BotManager): Health {
   const warnings = [plan.stt, plan.llm, plan.tts].filter((choice) => choice.name === "none").map((choice) => `${choice.reason}; missing: ${choice.missing.join(", ")}`);
-  return {
+  const report: Health = {
     status: warnings.length ? "degraded" : "ok",
     service: "speaking-bots",
     version: VERSION,
@@ -26,4 +28,5 @@ export function buildHealthReport(plan: ProviderPlan, meetingProviders: string[]
     },
     warnings,
   };
+  return redactDeep(report);
 }

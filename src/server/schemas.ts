@@ -15,6 +15,7 @@ export const errorSchema = z
 export const errorResponses = {
   400: errorSchema,
   401: errorSchema,
+  403: errorSchema,
   404: errorSchema,
   409: errorSchema,
   422: errorSchema,

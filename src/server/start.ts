@@ -4,6 +4,7 @@
  * the bot manager and the HTTP app — and starts listening. `close()` makes every bot leave its
  * meeting before the server stops.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -15,6 +16,7 @@ import { recoverBots } from "../bots/registry/recover-bots.js";
 import type { Config } from "../config.js";
 import { type Logger, createLogger } from "../logger.js";
 import { LocalMeetingProvider } from "../meeting/local/local-provider.js";
+import { RoomAccess } from "../meeting/local/room-access.js";
 import { roomApiRoutes } from "../meeting/local/room-api.js";
 import { RoomHub } from "../meeting/local/room-hub.js";
 import { roomFromMeetingUrl } from "../meeting/local/room-names.js";
@@ -31,6 +33,7 @@ import { buildApp } from "./app.js";
 import { accessMode } from "./auth/exposure.js";
 import { availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
+import { SelfOrigins, ownAddress } from "./self-origins.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
 import { webhookRoutes } from "./routes/webhook.js";
@@ -75,11 +78,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
-  const rooms = new RoomHub(config.ROOM_EMPTY_TIMEOUT_MS);
+  const rooms = new RoomHub({ emptyRoomMs: config.ROOM_EMPTY_TIMEOUT_MS, maxParticipants: config.ROOM_MAX_PARTICIPANTS, logger });
+  const roomAccess = new RoomAccess({ inUse: (room) => rooms.isOccupied(room) });
+  const origins = new SelfOrigins({ host: config.HOST, baseUrl: config.BASE_URL, tunnelUrl: options.tunnelUrl });
+  // Proves a call to the built-in rooms' API comes from this very process.
+  const roomApiSecret = randomBytes(32).toString("base64url");
   const pipecatRelays = new PipecatRelayRegistry();
   let selfUrl = "";
-  const local = new LocalMeetingProvider(() => selfUrl);
-  const providers = new ProviderRegistry([local, meetingBaas], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
+  const local = new LocalMeetingProvider({ selfUrl: () => selfUrl, origins, access: roomAccess, secret: roomApiSecret });
+  // Real meeting links are matched first; only this server's own /meet/<room> URLs are built-in rooms.
+  const providers = new ProviderRegistry([meetingBaas, local], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const registry = BotStore.open(botRegistryPath(config));
   logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
   const bots = new BotManager({
@@ -98,8 +106,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loopbackBase: () => selfUrl.replace(/^http/, "ws"),
     connectTimeoutMs: config.BOT_CONNECT_TIMEOUT_MS,
     reconnectGraceMs: config.BOT_RECONNECT_GRACE_MS,
+    allowHttpImages: origins.isLoopback,
     onTranscript: (bot, line) => {
-      const room = roomFromMeetingUrl(bot.meeting_url);
+      const room = bot.provider === "local" ? roomFromMeetingUrl(bot.meeting_url) : undefined;
       if (room) rooms.publishTranscript(room, { botId: bot.bot_id, botName: bot.bot_name, ...line });
     },
   });
@@ -119,7 +128,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
         limits,
       }),
-      metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes(pipecatRelays)],
+      metricsRoutes(bots),
+      webhookRoutes({ bots, signingSecret: config.MEETING_BAAS_WEBHOOK_SECRET }),
+      roomApiRoutes({ hub: rooms, secret: roomApiSecret, selfUrl: () => selfUrl }),
+      roomRoutes({ hub: rooms, access: roomAccess, origins }), pipecatBridgeRoutes(pipecatRelays)],
   });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
@@ -132,8 +144,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
-  // The built-in rooms' API is called over loopback whatever interface the server listens on.
-  selfUrl = `http://127.0.0.1:${port}`;
+  // The built-in rooms' API and streams are reached on the server's own address, never a public one.
+  selfUrl = ownAddress(config.HOST, port);
+  origins.listening(port);
+  roomAccess.start();
   return {
     url,
     app,
@@ -143,6 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info(result, "bots left their meetings");
       await recovery.done;
       rooms.stop();
+      roomAccess.stop();
       await app.close();
       registry.close();
     },

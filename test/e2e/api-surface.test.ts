@@ -33,7 +33,7 @@ describe("API surface", () => {
   it("fails a bot whose stream never connects, and takes it out of the meeting", async () => {
     baas = new FakeMeetingBaas({ script: { connectDelayMs: null } });
     server = await startTestServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", BOT_CONNECT_TIMEOUT_MS: "300" });
-    const created = await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: "https://meet.google.com/x" }) });
+    const created = await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: "https://meet.google.com/abc-defg-hij" }) });
     const { bot_id: botId } = (await json(created)) as { bot_id: string };
     const info = await waitFor(async () => {
       const bot = (await json(await fetch(`${server?.url}/bots/${botId}`))) as { status: string; last_error: string | null };

@@ -58,3 +58,21 @@ export async function json(response: Response): Promise<Record<string, unknown>>
 export function localSpeechMissing(): string | undefined {
   return pocketSphinxMissing() ?? fliteMissing();
 }
+
+/** Opens a built-in room as the room page does on a loopback server; returns its link (with its token). */
+export async function openRoom(server: RunningServer, room?: string): Promise<string> {
+  const response = await fetch(`${server.url}/meet/rooms`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(room ? { room } : {}),
+  });
+  if (response.status !== 201) throw new Error(`could not open room ${room ?? ""}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { link: string }).link;
+}
+
+/** The WebSocket URL a person's page opens for a room link. */
+export function roomSocketUrl(link: string, name: string): string {
+  const url = new URL(link);
+  const token = url.searchParams.get("t") ?? "";
+  return `${url.origin.replace(/^http/, "ws")}${url.pathname}/ws?name=${encodeURIComponent(name)}&t=${encodeURIComponent(token)}`;
+}

@@ -9,7 +9,7 @@ import { rms } from "../../src/audio/pcm.js";
 import type { RunningServer } from "../../src/server/start.js";
 import { FakeOpenAiServer } from "../../src/services/llm/testing/fake-openai-server.js";
 import { loadSpeech } from "../fixtures/load-fixture.js";
-import { json, localSpeechMissing, startTestServer, waitFor } from "./helpers.js";
+import { json, localSpeechMissing, openRoom, roomSocketUrl, startTestServer, waitFor } from "./helpers.js";
 
 interface Person {
   socket: WebSocket;
@@ -17,8 +17,8 @@ interface Person {
   events: Record<string, unknown>[];
 }
 
-async function joinAsPerson(server: RunningServer, room: string, name: string): Promise<Person> {
-  const socket = new WebSocket(`${server.url.replace("http", "ws")}/meet/${room}/ws?name=${encodeURIComponent(name)}`);
+async function joinAsPerson(link: string, name: string): Promise<Person> {
+  const socket = new WebSocket(roomSocketUrl(link, name));
   const person: Person = { socket, heard: [], events: [] };
   socket.on("message", (data: Buffer, isBinary) => {
     if (isBinary) person.heard.push(new Int16Array(Buffer.from(data).buffer, 0, data.length / 2));
@@ -53,14 +53,16 @@ describe("the built-in meeting room", () => {
   });
 
   it.skipIf(localSpeechMissing())("lets a person talk with a bot without any API key", async () => {
-    const ada = await joinAsPerson(server, "lobby", "Ada");
+    const link = await openRoom(server, "lobby");
+    const ada = await joinAsPerson(link, "Ada");
     const created = await fetch(`${server.url}/bots`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ meeting_url: `${server.url}/meet/lobby`, personas: ["onboarding_guide"] }),
+      body: JSON.stringify({ meeting_url: link, personas: ["onboarding_guide"] }),
     });
     expect(created.status).toBe(201);
-    const { bot_id: botId } = (await json(created)) as { bot_id: string };
+    const { bot_id: botId, meeting_link: meetingLink } = (await json(created)) as { bot_id: string; meeting_link: string };
+    expect(meetingLink).toBe(link);
     await waitFor(() => ada.events.some((e) => e.type === "participants" && (e.participants as { kind: string }[]).some((p) => p.kind === "bot")), 5000, "bot in roster");
     await waitFor(() => loudness(ada.heard.slice(-50)) > 0.02, 10_000, "the entry message");
     await waitFor(async () => !((await json(await fetch(`${server.url}/bots/${botId}`))).speaking), 15_000, "the entry message to end");
@@ -87,11 +89,12 @@ describe("the built-in meeting room", () => {
   it("ends the call for bots once the last person has left the room", async () => {
     await server.close();
     server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, ROOM_EMPTY_TIMEOUT_MS: "300" });
-    const grace = await joinAsPerson(server, "short", "Grace");
+    const link = await openRoom(server, "short");
+    const grace = await joinAsPerson(link, "Grace");
     const created = await fetch(`${server.url}/bots`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ meeting_url: `${server.url}/meet/short`, entry_message: "Hi." }),
+      body: JSON.stringify({ meeting_url: link, entry_message: "Hi." }),
     });
     const { bot_id: botId } = (await json(created)) as { bot_id: string };
     await waitFor(async () => (await json(await fetch(`${server.url}/bots/${botId}`))).status === "in_call", 5000, "in_call");
@@ -104,10 +107,11 @@ describe("the built-in meeting room", () => {
   });
 
   it("rejects bad names and bad frames without disturbing others", async () => {
-    const bad = new WebSocket(`${server.url.replace("http", "ws")}/meet/lobby/ws?name=`);
+    const link = await openRoom(server, "room-2");
+    const bad = new WebSocket(roomSocketUrl(link, ""));
     expect(await new Promise((resolve) => bad.on("close", (code) => resolve(code)))).toBe(1008);
-    const bob = await joinAsPerson(server, "room-2", "Bob");
-    const eve = await joinAsPerson(server, "room-2", "Eve");
+    const bob = await joinAsPerson(link, "Bob");
+    const eve = await joinAsPerson(link, "Eve");
     eve.socket.send(Buffer.alloc(7));
     expect(await new Promise((resolve) => eve.socket.on("close", (code) => resolve(code)))).toBe(1003);
     await speak(bob, new Int16Array(3200).fill(1000));

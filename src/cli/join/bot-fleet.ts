@@ -26,8 +26,12 @@ export interface FleetOptions {
 export class BotFleet {
   readonly bots: FleetBot[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The meeting URL bots are sent to; a built-in room's link (with its token) once the first bot opened it. */
+  private meetingUrl: string;
 
-  constructor(private readonly options: FleetOptions) {}
+  constructor(private readonly options: FleetOptions) {
+    this.meetingUrl = options.meetingUrl;
+  }
 
   async add(persona: PersonaSummary | null): Promise<void> {
     const bot: FleetBot = { label: persona?.name ?? "Recorder", persona, botId: null, status: "launching", speaking: false, restarts: 0, error: null };
@@ -62,10 +66,15 @@ export class BotFleet {
   private async launch(bot: FleetBot): Promise<void> {
     bot.status = "launching";
     try {
-      const body: Record<string, unknown> = { meeting_url: this.options.meetingUrl };
+      const body: Record<string, unknown> = { meeting_url: this.meetingUrl };
       if (bot.persona) body.personas = [bot.persona.key];
       else Object.assign(body, { recorder: true, bot_name: "Recorder" });
-      bot.botId = await this.options.client.launch(body);
+      const launched = await this.options.client.launch(body);
+      bot.botId = launched.botId;
+      if (launched.meetingLink && launched.meetingLink !== this.meetingUrl) {
+        this.meetingUrl = launched.meetingLink;
+        this.options.log(`Room link (open it to join): ${launched.meetingLink}`);
+      }
       bot.status = "joining";
       bot.error = null;
       this.options.log(`${bot.label}: launched as ${bot.botId}${bot.persona ? ` — ${bot.persona.prompt_head}` : " (listen-only recorder)"}`);

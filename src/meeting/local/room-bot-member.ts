@@ -6,6 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
+import { errorMessage } from "../../errors.js";
+import type { Logger } from "../../logger.js";
 import { ProviderStream } from "../provider-stream/provider-stream.js";
 import { Participant, ROOM_RATE, type Room } from "./room.js";
 
@@ -14,6 +16,7 @@ const CHUNK_FRAMES = 5;
 export class RoomBotMember {
   readonly botId = randomUUID();
   readonly participant: Participant;
+  private room: Room | undefined;
   private stream: ProviderStream | undefined;
   private toStream: Resampler | undefined;
   private fromStream: Resampler | undefined;
@@ -21,37 +24,51 @@ export class RoomBotMember {
   left = false;
 
   constructor(
-    private readonly room: Room,
     name: string,
     private readonly streamUrl: string,
     private readonly streamRate: number,
+    private readonly logger: Logger,
   ) {
     this.participant = new Participant(`bot-${this.botId}`, name, "bot", {
       audio: (pcm) => this.forwardMix(pcm),
-      roster: () => this.stream?.sendSpeakers(this.room.speakersFor(this.participant.id)),
+      roster: () => {
+        if (this.room) this.stream?.sendSpeakers(this.room.speakersFor(this.participant.id));
+      },
     }, this.botId);
   }
 
-  /** Joins the room and dials the stream; resolves once the bot is in the room (not yet connected). */
-  async join(): Promise<void> {
+  /** The room this bot sits in ("" before it entered). */
+  get roomName(): string {
+    return this.room?.name ?? "";
+  }
+
+  /** Builds the converters; nothing is joined or dialed yet. */
+  async prepare(): Promise<void> {
     this.toStream = await createResampler(ROOM_RATE, this.streamRate);
     this.fromStream = await createResampler(this.streamRate, ROOM_RATE);
-    this.room.add(this.participant);
+  }
+
+  /** Sits down in the room and dials the stream (connecting happens in the background). */
+  enter(room: Room): void {
+    this.room = room;
+    room.add(this.participant);
     const stream = new ProviderStream({ url: this.streamUrl, botId: this.botId, sampleRate: this.streamRate, reconnect: true });
     this.stream = stream;
     stream.on("audio", (pcm) => {
       if (this.fromStream) this.participant.input.write(this.fromStream.process(pcm));
     });
-    stream.on("open", () => stream.sendSpeakers(this.room.speakersFor(this.participant.id)));
-    stream.on("error", () => {});
-    stream.connect().catch(() => {});
+    stream.on("open", () => stream.sendSpeakers(room.speakersFor(this.participant.id)));
+    // A failed dial is retried by the stream itself; the server fails the bot if it never connects.
+    const noteFailure = (error: unknown) => this.logger.debug({ botId: this.botId, err: errorMessage(error) }, "room bot could not reach its stream; retrying");
+    stream.on("error", noteFailure);
+    stream.connect().catch(noteFailure);
   }
 
   leave(): void {
     if (this.left) return;
     this.left = true;
     this.stream?.close();
-    this.room.remove(this.participant.id);
+    this.room?.remove(this.participant.id);
     this.toStream?.destroy();
     this.fromStream?.destroy();
   }

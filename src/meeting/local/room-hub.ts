@@ -1,17 +1,35 @@
 /**
  * @module meeting/local/room-hub
  * All built-in rooms of the server and the one clock that mixes them every 20 ms. Rooms appear when
- * someone joins and disappear when the last participant leaves.
+ * someone joins and disappear when the last participant leaves; a bot is forgotten as soon as it
+ * leaves, so nothing here grows with the number of bots that ever came. A room holds at most
+ * `maxParticipants` people and bots.
  */
+import { type Logger, silentLogger } from "../../logger.js";
+import { errorMessage } from "../../errors.js";
 import { Room, type TranscriptEvent } from "./room.js";
 import { RoomBotMember } from "./room-bot-member.js";
 
 const TICK_MS = 20;
 
 export interface BotCallbacks {
-  /** MeetingBaas-style webhook for status events (`call_ended` when the room empties). */
+  /** This server's own webhook for status events (`call_ended` when the room empties). */
   webhookUrl: string | undefined;
-  apiKey: string | undefined;
+}
+
+export interface RoomHubOptions {
+  /** How long bots stay in a room with no person left before the call ends for them. */
+  emptyRoomMs?: number;
+  maxParticipants?: number;
+  logger?: Logger;
+}
+
+/** A room already holds as many participants as allowed. */
+export class RoomFullError extends Error {
+  constructor(room: string, max: number) {
+    super(`The room "${room}" is full: it holds at most ${max} participants`);
+    this.name = "RoomFullError";
+  }
 }
 
 export class RoomHub {
@@ -19,11 +37,17 @@ export class RoomHub {
   readonly bots = new Map<string, RoomBotMember>();
   private readonly callbacks = new Map<string, BotCallbacks>();
   private readonly emptySince = new Map<string, NodeJS.Timeout>();
-
-  /** `emptyRoomMs`: how long bots stay in a room with no person left before the call ends for them. */
-  constructor(private readonly emptyRoomMs = 60_000) {}
+  private readonly emptyRoomMs: number;
+  readonly maxParticipants: number;
+  private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
   private nextAt = 0;
+
+  constructor(options: RoomHubOptions = {}) {
+    this.emptyRoomMs = options.emptyRoomMs ?? 60_000;
+    this.maxParticipants = options.maxParticipants ?? 50;
+    this.logger = options.logger ?? silentLogger;
+  }
 
   room(name: string): Room {
     let room = this.rooms.get(name);
@@ -39,6 +63,17 @@ export class RoomHub {
     return [...this.rooms.keys()];
   }
 
+  /** Whether anyone is in the room. */
+  isOccupied(name: string): boolean {
+    return this.rooms.has(name);
+  }
+
+  /** Throws RoomFullError when one more participant would exceed the cap. */
+  assertRoomFor(name: string): void {
+    const room = this.rooms.get(name);
+    if (room && room.participants.size >= this.maxParticipants) throw new RoomFullError(name, this.maxParticipants);
+  }
+
   /** Removes a participant and forgets the room once it is empty. */
   leave(roomName: string, participantId: string): void {
     const room = this.rooms.get(roomName);
@@ -48,8 +83,17 @@ export class RoomHub {
   }
 
   async addBot(roomName: string, name: string, streamUrl: string, streamRate: number, callbacks?: BotCallbacks): Promise<RoomBotMember> {
-    const member = new RoomBotMember(this.room(roomName), name, streamUrl, streamRate);
-    await member.join();
+    this.assertRoomFor(roomName);
+    const member = new RoomBotMember(name, streamUrl, streamRate, this.logger);
+    await member.prepare();
+    try {
+      // Checked again: other participants may have come while the converters were built.
+      this.assertRoomFor(roomName);
+    } catch (error) {
+      member.leave();
+      throw error;
+    }
+    member.enter(this.room(roomName));
     this.bots.set(member.botId, member);
     if (callbacks) this.callbacks.set(member.botId, callbacks);
     this.watchOccupancy(roomName);
@@ -75,27 +119,39 @@ export class RoomHub {
   /** Like a meeting that ended: every bot gets `call_ended` (as MeetingBaas posts it) and leaves. */
   private async endCall(roomName: string): Promise<void> {
     this.emptySince.delete(roomName);
-    const members = [...this.bots.values()].filter((m) => !m.left && this.roomOf(m) === roomName);
+    const members = [...this.bots.values()].filter((m) => !m.left && m.roomName === roomName);
     await Promise.all(
       members.map(async (member) => {
-        const callbacks = this.callbacks.get(member.botId);
-        if (callbacks?.webhookUrl) {
-          await fetch(callbacks.webhookUrl, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-meeting-baas-api-key": callbacks.apiKey ?? "", "user-agent": "speaking-bots-room" },
-            body: JSON.stringify({ event: "bot.status_change", data: { bot_id: member.botId, status: { code: "call_ended", created_at: new Date().toISOString() } } }),
-            signal: AbortSignal.timeout(5000),
-          }).catch(() => {});
-        }
+        const webhookUrl = this.callbacks.get(member.botId)?.webhookUrl;
+        if (webhookUrl) await this.postCallEnded(webhookUrl, member.botId);
         this.removeBot(member.botId);
       }),
     );
   }
 
+  private async postCallEnded(webhookUrl: string, botId: string): Promise<void> {
+    try {
+      const response = await fetch(webhookUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "speaking-bots-room" },
+        body: JSON.stringify({ event: "bot.status_change", data: { bot_id: botId, status: { code: "call_ended", created_at: new Date().toISOString() } } }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!response.ok) this.logger.warn({ botId, status: response.status }, "the server refused the room's call_ended webhook");
+    } catch (error) {
+      // The bot still leaves the room; the server notices the closed stream instead.
+      this.logger.warn({ botId, err: errorMessage(error) }, "could not post the room's call_ended webhook");
+    }
+  }
+
+  /** Takes a bot out of its room and forgets it; false when no such bot is in a room. */
   removeBot(botId: string): boolean {
     const member = this.bots.get(botId);
-    if (!member || member.left) return false;
-    const roomName = this.roomOf(member);
+    if (!member) return false;
+    this.bots.delete(botId);
+    this.callbacks.delete(botId);
+    if (member.left) return false;
+    const roomName = member.roomName;
     member.leave();
     if (roomName) this.leave(roomName, member.participant.id);
     return true;
@@ -107,13 +163,12 @@ export class RoomHub {
 
   stop(): void {
     for (const member of this.bots.values()) member.leave();
+    this.bots.clear();
+    this.callbacks.clear();
+    for (const timer of this.emptySince.values()) clearTimeout(timer);
+    this.emptySince.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  private roomOf(member: RoomBotMember): string {
-    for (const [name, room] of this.rooms) if (room.participants.has(member.participant.id)) return name;
-    return "";
   }
 
   private startClock(): void {

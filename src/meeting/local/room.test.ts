@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JitterBuffer } from "./jitter-buffer.js";
-import { Participant, ROOM_FRAME_SAMPLES, Room, type ParticipantView } from "./room.js";
-import { roomFromMeetingUrl } from "./room-names.js";
+import { Participant, ROOM_FRAME_SAMPLES, ROSTER_EVERY_TICKS, Room, type ParticipantView } from "./room.js";
+import { roomFromMeetingUrl, roomTokenFromMeetingUrl } from "./room-names.js";
 
 function member(room: Room, id: string, kind: "human" | "bot" = "human") {
   const heard: Int16Array[] = [];
@@ -37,6 +37,40 @@ describe("Room mixer", () => {
   });
 });
 
+describe("roster announcements", () => {
+  it("cost one message per participant per announcement however many join at once", () => {
+    const room = new Room("crowd");
+    let sent = 0;
+    const sinks = {
+      audio: () => undefined,
+      roster: () => {
+        sent += 1;
+      },
+    };
+    for (let i = 0; i < 200; i++) room.add(new Participant(`p${i}`, `P${i}`, "human", sinks));
+    expect(sent).toBe(0);
+    room.tick();
+    expect(sent).toBe(200);
+    for (let i = 200; i < 400; i++) room.add(new Participant(`p${i}`, `P${i}`, "human", sinks));
+    for (let tick = 1; tick < ROSTER_EVERY_TICKS; tick++) room.tick();
+    expect(sent).toBe(200);
+    room.tick();
+    expect(sent).toBe(600);
+    for (let tick = 0; tick < ROSTER_EVERY_TICKS * 3; tick++) room.tick();
+    expect(sent).toBe(600);
+  });
+
+  it("encode the roster once and hand the same message to every page", () => {
+    const room = new Room("r");
+    const messages: string[] = [];
+    for (const id of ["a", "b"]) room.add(new Participant(id, id, "human", { audio: () => undefined, roster: (_r, message) => messages.push(message) }));
+    room.tick();
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toBe(messages[1]);
+    expect(JSON.parse(messages[0] ?? "")).toMatchObject({ type: "participants", participants: [{ id: "a" }, { id: "b" }] });
+  });
+});
+
 describe("JitterBuffer", () => {
   it("waits for its cushion, fills underruns with silence, and drops the oldest when full", () => {
     const buffer = new JitterBuffer(4, 10);
@@ -58,5 +92,9 @@ describe("room URLs", () => {
     expect(roomFromMeetingUrl("https://bots.example.com/meet/x/")).toBe("x");
     expect(roomFromMeetingUrl("https://meet.google.com/abc-defg-hij")).toBeUndefined();
     expect(roomFromMeetingUrl("http://h/meet/../etc")).toBeUndefined();
+    expect(roomFromMeetingUrl("https://teams.microsoft.com/meet/25612345678?p=x")).toBeUndefined();
+    expect(roomFromMeetingUrl("https://u:p@bots.example.com/meet/x")).toBeUndefined();
+    expect(roomTokenFromMeetingUrl("http://127.0.0.1:7014/meet/team-1?t=abc")).toBe("abc");
+    expect(roomTokenFromMeetingUrl("local:team-1")).toBeUndefined();
   });
 });

@@ -2,7 +2,9 @@
  * @module meeting/local/room
  * One built-in meeting room: its participants (people in browsers and bots), a mixer that gives
  * each participant everyone else's audio but never its own, and speaking detection that produces
- * the same roster messages a MeetingBaas bot streams.
+ * the same roster messages a MeetingBaas bot streams. Roster changes are announced on the mixer's
+ * clock, at most every few ticks and encoded once, so a crowd joining at once costs one message per
+ * participant per announcement rather than one per join.
  */
 import { rms } from "../../audio/pcm.js";
 import type { Speaker } from "../../pipeline/frames.js";
@@ -12,12 +14,14 @@ export const ROOM_RATE = 16000;
 export const ROOM_FRAME_SAMPLES = 320;
 const SPEAKING_RMS = 0.015;
 const SPEAKING_HANGOVER_FRAMES = 20;
+/** Roster announcements are at most this many ticks apart: 200 ms. */
+export const ROSTER_EVERY_TICKS = 10;
 
 export interface ParticipantSink {
   /** One 20 ms frame of the mix of everyone else, at 16 kHz. */
   audio(pcm: Int16Array): void;
-  /** The roster changed (who is present, who is speaking). */
-  roster(participants: ParticipantView[]): void;
+  /** The roster changed (who is present, who is speaking); `message` is it encoded for people's pages. */
+  roster(participants: ParticipantView[], message: string): void;
   /** A line of what a bot heard or said. */
   transcript?(line: TranscriptEvent): void;
 }
@@ -75,16 +79,18 @@ export class Participant {
 
 export class Room {
   readonly participants = new Map<string, Participant>();
+  private rosterDirty = false;
+  private ticksSinceAnnounce = ROSTER_EVERY_TICKS;
 
   constructor(readonly name: string) {}
 
   add(participant: Participant): void {
     this.participants.set(participant.id, participant);
-    this.announce();
+    this.rosterDirty = true;
   }
 
   remove(id: string): void {
-    if (this.participants.delete(id)) this.announce();
+    if (this.participants.delete(id)) this.rosterDirty = true;
   }
 
   get isEmpty(): boolean {
@@ -93,7 +99,7 @@ export class Room {
 
   /** One mixer step: every participant gets the sum of the others' current frames. */
   tick(): void {
-    let rosterChanged = false;
+    let rosterChanged = this.rosterDirty;
     const total = new Int32Array(ROOM_FRAME_SAMPLES);
     for (const p of this.participants.values()) {
       if (p.pull()) rosterChanged = true;
@@ -109,7 +115,9 @@ export class Room {
       }
       p.sink.audio(out);
     }
-    if (rosterChanged) this.announce();
+    this.rosterDirty = rosterChanged;
+    this.ticksSinceAnnounce += 1;
+    if (this.rosterDirty && this.ticksSinceAnnounce >= ROSTER_EVERY_TICKS) this.announce();
   }
 
   publishTranscript(line: TranscriptEvent): void {
@@ -128,7 +136,10 @@ export class Room {
   }
 
   private announce(): void {
+    this.rosterDirty = false;
+    this.ticksSinceAnnounce = 0;
     const roster = this.roster();
-    for (const p of this.participants.values()) p.sink.roster(roster);
+    const message = JSON.stringify({ type: "participants", participants: roster });
+    for (const p of this.participants.values()) p.sink.roster(roster, message);
   }
 }

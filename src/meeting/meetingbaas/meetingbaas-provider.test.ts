@@ -88,12 +88,14 @@ describe("MeetingBaasProvider", () => {
     expect(error.statusCode).toBeUndefined();
   });
 
-  it("accepts only real meeting hosts over https", () => {
+  it("accepts only real meeting links over https", () => {
     const provider = new MeetingBaasProvider({ baseUrl: fake.url, version: "v1" });
-    expect(provider.accepts(new URL("https://meet.google.com/abc"))).toBe(true);
-    expect(provider.accepts(new URL("https://us02web.zoom.us/j/1"))).toBe(true);
+    expect(provider.accepts(new URL("https://meet.google.com/abc-defg-hij"))).toBe(true);
+    expect(provider.accepts(new URL("https://us02web.zoom.us/j/85123456789"))).toBe(true);
     expect(provider.accepts(new URL("https://teams.microsoft.com/l/meetup-join/x"))).toBe(true);
-    expect(provider.accepts(new URL("http://meet.google.com/abc"))).toBe(false);
-    expect(provider.accepts(new URL("https://evilzoom.us.example.com/j/1"))).toBe(false);
+    expect(provider.accepts(new URL("https://teams.microsoft.com/meet/25612345678?p=x"))).toBe(true);
+    expect(provider.accepts(new URL("http://meet.google.com/abc-defg-hij"))).toBe(false);
+    expect(provider.accepts(new URL("https://meet.google.com/abc"))).toBe(false);
+    expect(provider.accepts(new URL("https://evilzoom.us.example.com/j/85123456789"))).toBe(false);
   });
 });

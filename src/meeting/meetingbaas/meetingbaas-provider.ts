@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../errors.js";
+import { meetingPlatform } from "../meeting-links.js";
 import type { JoinRequest, JoinResult, MeetingProvider } from "../meeting-provider.js";
 import { v1CreateBody, v2CreateBody } from "./meetingbaas-requests.js";
 
@@ -20,8 +21,6 @@ export interface MeetingBaasOptions {
 
 const v1Created = z.object({ bot_id: z.union([z.string(), z.number()]).transform(String) });
 const v2Created = z.object({ success: z.literal(true), data: z.object({ bot_id: z.string() }) });
-
-const MEETING_HOSTS = [/^meet\.google\.com$/, /(^|\.)zoom\.us$/, /^teams\.microsoft\.com$/, /^teams\.live\.com$/];
 
 export class MeetingBaasProvider implements MeetingProvider {
   readonly name: string = "meetingbaas";
@@ -37,8 +36,9 @@ export class MeetingBaasProvider implements MeetingProvider {
     return url.replace(/\/+$/, "");
   }
 
+  /** Google Meet, Zoom and Teams meeting links of the shapes those platforms hand out. */
   accepts(url: URL): boolean {
-    return url.protocol === "https:" && MEETING_HOSTS.some((host) => host.test(url.hostname));
+    return meetingPlatform(url) !== undefined;
   }
 
   async join(request: JoinRequest): Promise<JoinResult> {

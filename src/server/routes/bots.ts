@@ -28,6 +28,7 @@ const createdBotSchema = z.object({
     .optional()
     .describe("pipecat bots only: where your Pipecat pipeline connects (WebSocket, protobuf frames). Shown only here, once; keep it secret"),
   pipecat_token: z.string().optional().describe("pipecat bots only: the secret at the end of pipecat_url"),
+  meeting_link: z.string().optional().describe("Built-in rooms: the room's link, for people and further bots"),
 });
 
 export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPluginAsyncZod {
@@ -61,7 +62,11 @@ export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPlugin
             encrypted: request.protocol === "https",
           });
           const pipecat = bot.pipecatAccess();
-          return reply.status(201).send({ bot_id: bot.id, ...(pipecat && { pipecat_url: pipecat.url, pipecat_token: pipecat.token }) });
+          return reply.status(201).send({
+            bot_id: bot.id,
+            meeting_link: bots.meetingLinkOf(bot),
+            ...(pipecat && { pipecat_url: pipecat.url, pipecat_token: pipecat.token }),
+          });
         } finally {
           lease.release();
         }

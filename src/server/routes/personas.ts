@@ -82,8 +82,7 @@ export function personaRoutes({ store, llm, images, limits }: PersonaRouteDeps):
         },
       },
       async (request, reply) => {
-        const persona = await createPersonaFromDescription(llm, request.body.description);
-        await store.save(persona);
+        const persona = await store.saveNew(await createPersonaFromDescription(llm, request.body.description));
         return reply.status(201).send(summary(persona));
       },
     );
