@@ -32,6 +32,9 @@ export interface MemoryCycles {
   decoders: DecoderPoolStats | undefined;
 }
 
+/** Three letters for a distinct, valid Meet code per bot. */
+const meetCode = (n: number) => [2, 1, 0].map((power) => String.fromCharCode(97 + (Math.floor(n / 26 ** power) % 26))).join("");
+
 const rss = () => Math.round(process.memoryUsage().rss / 1e6);
 
 async function settle(): Promise<void> {
@@ -60,7 +63,7 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
       const response = await fetch(`${server.url}/bots`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ meeting_url: `https://meet.google.com/abc-defg-${String(round * botsPerRound + i).padStart(3, "0")}` }),
+        body: JSON.stringify({ meeting_url: `https://meet.google.com/abc-defg-${meetCode(round * botsPerRound + i)}` }),
       });
       const body = (await response.json()) as { bot_id?: string; message?: string };
       if (!body.bot_id) throw new Error(`launch refused (${response.status}): ${body.message}`);

@@ -69,7 +69,9 @@ describe("hostile input against a running server", () => {
       await expect400(await post({ meeting_url: MEET, bot_image: image }), "bot_image");
     }
     // BASE_URL decides the stream URL here, so forwarded headers are checked on a server without it.
-    const bare = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", MEETING_BAAS_API_URL: baas.url, MEETING_BAAS_API_KEY: "test-key" }));
+    const bare = await startServer(
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", MEETING_BAAS_API_URL: baas.url, MEETING_BAAS_API_KEY: "test-key", BOT_REGISTRY_FILE: ":memory:" }),
+    );
     try {
       for (const [header, value] of [["x-forwarded-host", "["], ["x-forwarded-host", "a b"], ["x-forwarded-proto", "gopher"]]) {
         const response = await fetch(`${bare.url}/bots`, {

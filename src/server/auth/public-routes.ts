@@ -33,6 +33,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { methods: ["POST"], url: "/webhook" },
   { methods: READ, url: "/meet/:room" },
   { methods: READ, url: "/meet/:room/ws" },
+  // The room page opens rooms for a local, same-origin browser only; the route checks that itself.
+  { methods: ["POST"], url: "/meet/rooms" },
   { methods: READ, url: "/web/*" },
   { methods: ANY, url: `${LOCAL_API_PREFIX}/*` },
   { methods: READ, url: `${PERSONA_IMAGE_ROUTE}/:file` },
