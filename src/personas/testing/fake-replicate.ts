@@ -69,6 +69,13 @@ export class FakeReplicate {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
+  /** A prediction finished earlier, as if made by another client; returns its output URL. */
+  finishedPrediction(outputFormat = "png"): string {
+    const prediction = { id: randomBytes(13).toString("hex"), input: { prompt: "earlier", output_format: outputFormat }, pollsLeft: 0, created_at: new Date().toISOString() };
+    this.predictions.set(prediction.id, prediction);
+    return this.outputUrl(prediction);
+  }
+
   private outputUrl(prediction: Prediction): string {
     return `${this.url}/xezq/${prediction.id}/out-0.${String(prediction.input.output_format ?? "webp")}`;
   }
