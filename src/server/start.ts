@@ -70,6 +70,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   accessMode(config, { tunnel: options.publicTunnel }); // refuses an open server on a reachable interface, before anything loads
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const images = personaImageServices(config); // a malformed UploadThing token stops the start here
+  logger.info({ store: images.store.kind, generator: images.replicate ? "replicate" : "drawn" }, "persona images");
   const personas = await new PersonaStore(personaDirectories(config)).load();
   for (const problem of personas.problems) logger.warn(problem, "persona skipped");
   const plan = planProviders(config);
