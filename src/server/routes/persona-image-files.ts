@@ -6,7 +6,7 @@
  * content, so the file never changes and may be cached for a year; SVGs get a policy that keeps
  * any script in them from running.
  */
-import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 import { PERSONA_IMAGE_ROUTE, SERVABLE_IMAGE_FILE } from "../../personas/images/image-route.js";
@@ -15,9 +15,9 @@ const notFound = { code: "ROUTE_NOT_FOUND", message: "No such image" };
 
 export function personaImageFileRoutes(directory: string): FastifyPluginAsync {
   return async (app) => {
-    await mkdir(directory, { recursive: true });
     // Only `reply.sendFile` (ETag, 304, ranges, content type); the route below decides what is served.
-    await app.register(fastifyStatic, { root: directory, serve: false, decorateReply: true });
+    // The folder appears with the first stored image, so its absence is not worth a warning.
+    await app.register(fastifyStatic, { root: resolve(directory), serve: false, decorateReply: true, suppressWarning: true });
     app.get<{ Params: { file: string } }>(`${PERSONA_IMAGE_ROUTE}/:file`, { schema: { hide: true } }, async (request, reply) => {
       const { file } = request.params;
       if (!SERVABLE_IMAGE_FILE.test(file)) return reply.status(404).send(notFound);
