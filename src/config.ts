@@ -104,7 +104,13 @@ export const configSchema = z.object({
   NGROK_AUTHTOKEN: optionalString,
   REPLICATE_API_TOKEN: optionalString,
   REPLICATE_API_URL: z.url().default("https://api.replicate.com"),
+  /** Only for a local stand-in: the one origin generated images may be downloaded from instead of https://replicate.delivery. */
+  REPLICATE_DELIVERY_URL: optionalUrl,
+  /** UploadThing keeps persona images: the current token, or the older UTFS_KEY (secret key) and APP_ID pair. */
   UPLOADTHING_TOKEN: optionalString,
+  UTFS_KEY: optionalString,
+  APP_ID: optionalString,
+  UPLOADTHING_API_URL: z.url().default("https://api.uploadthing.com"),
   REDIS_URL: optionalString,
   DATA_DIR: z.string().default("data"),
 });

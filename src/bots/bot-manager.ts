@@ -14,6 +14,7 @@ import type { BotInfo, BotRequest, BotStatus } from "./bot-request.js";
 import type { BotRegistry } from "./registry/bot-store.js";
 import { AlreadyGreetedEngine } from "./registry/greeted-engine.js";
 import { type ResumableBot, savedBotInfo } from "./registry/saved-bot.js";
+import { botImageUrl } from "./bot-image.js";
 import { newClientId, resolveWebSocketBase, streamUrl } from "./websocket-url.js";
 
 export interface BotManagerOptions {
@@ -127,12 +128,20 @@ export class BotManager {
     const bot = this.createBot(spec, logger);
     const webhookToken = randomBytes(18).toString("base64url");
     this.webhookTokens.set(bot, webhookToken);
+    const botImage = botImageUrl({
+      requested: request.bot_image,
+      personaImage: persona.image,
+      streamBase: wsBase,
+      publicBase: this.options.baseUrl ?? this.options.tunnelUrl(),
+      local: provider.name === "local",
+    });
+    if (persona.image && !botImage) logger.warn({ image: persona.image }, "no bot image sent: the persona's image is a path on this server, which has no public address");
     logger.info({ meetingUrl: request.meeting_url, provider: provider.name, wsSource: wsBase.source, chosenBy: persona.chosenBy }, "sending bot");
     try {
       const joined = await provider.join({
         meetingUrl: request.meeting_url,
         botName,
-        botImage: request.bot_image ?? persona.image,
+        botImage,
         entryMessage: request.entry_message ?? persona.entryMessage,
         extra: request.extra,
         streamUrl: streamUrl(wsBase.base, clientId),

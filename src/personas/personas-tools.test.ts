@@ -10,6 +10,8 @@ import { matchVoice, shippedCatalogue } from "./match-voice.js";
 import { migratePersonas } from "./migrate-personas.js";
 import { parsePersonaReadme } from "./persona-markdown.js";
 import { PersonaStore } from "./persona-store.js";
+import { replicateDeliveryPolicy } from "./images/image-download.js";
+import { LocalImageStore } from "./images/local-image-store.js";
 import { drawAvatar, generatePersonaImage } from "./persona-images.js";
 
 const SHIPPED = join(import.meta.dirname, "../../personas");
@@ -68,8 +70,10 @@ describe("persona tools", () => {
     expect(drawAvatar("Ada")).toBe(drawAvatar("Ada"));
     expect(drawAvatar("Ada")).not.toBe(drawAvatar("Grace"));
     const dir = mkdtempSync(join(tmpdir(), "images-"));
-    const result = await generatePersonaImage({ name: "Ada Lovelace", description: "mathematician" }, { directory: dir, replicateToken: undefined, replicateUrl: "http://127.0.0.1:9" });
-    expect(result.image_url).toMatch(/^\/persona-images\/ada-lovelace-[0-9a-f]{8}\.svg$/);
+    const services = { directory: dir, store: new LocalImageStore(dir), replicate: undefined, downloads: replicateDeliveryPolicy() };
+    const result = await generatePersonaImage({ name: "Ada Lovelace", description: "mathematician" }, services);
+    expect(result).toMatchObject({ storage: "local", source: "drawn", content_type: "image/svg+xml", persona_key: "ada_lovelace" });
+    expect(result.image_url).toMatch(/^\/persona-images\/ada_lovelace-[0-9a-f]{10}\.svg$/);
     expect(readFileSync(join(dir, result.image_url.split("/").at(-1) ?? ""), "utf8")).toMatch(/^<svg/);
   });
 });
@@ -87,32 +91,5 @@ describe("prompt personas", () => {
     expect(plain).toMatchObject({ key: "custom", name: "Coach", chosenBy: "request prompt" });
     expect(plain.systemPrompt).toContain("a chess coach");
     expect(store.list().some((p) => p.key === "custom")).toBe(false);
-  });
-});
-
-describe("Replicate avatars", () => {
-  it("asks Replicate's predictions API and returns the image it made", async () => {
-    const { createServer } = await import("node:http");
-    const seen: { url: string; auth: string | undefined; prefer: string | undefined; body: unknown }[] = [];
-    const server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => (body += c));
-      req.on("end", () => {
-        seen.push({ url: req.url ?? "", auth: req.headers.authorization, prefer: req.headers.prefer as string | undefined, body: JSON.parse(body) });
-        res.writeHead(201, { "content-type": "application/json" }).end(
-          JSON.stringify({ id: "p1", status: "succeeded", output: ["https://replicate.delivery/x/out.png"], error: null }),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as { port: number }).port;
-    const result = await generatePersonaImage(
-      { name: "Ada", description: "a mathematician", gender: "female", characteristics: ["curious"] },
-      { directory: "/nonexistent", replicateToken: "r8_test", replicateUrl: `http://127.0.0.1:${port}` },
-    );
-    server.close();
-    expect(result.image_url).toBe("https://replicate.delivery/x/out.png");
-    expect(seen[0]).toMatchObject({ url: "/v1/models/black-forest-labs/flux-schnell/predictions", auth: "Bearer r8_test", prefer: "wait" });
-    expect(JSON.stringify(seen[0]?.body)).toMatch(/Ada.*mathematician.*curious/);
   });
 });

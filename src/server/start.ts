@@ -25,6 +25,7 @@ import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider
 import { PipecatRelayRegistry } from "../meeting/pipecat/pipecat-relay-registry.js";
 import { ProviderRegistry } from "../meeting/provider-registry.js";
 import { createPersonaFromDescription } from "../personas/create-persona.js";
+import { personaImageServices } from "../personas/images/image-services.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
 import { PersonaStore } from "../personas/persona-store.js";
 import { createSpeechServices } from "../services/create-speech-services.js";
@@ -71,6 +72,8 @@ export interface RunningServer {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   accessMode(config, { tunnel: options.publicTunnel }); // refuses an open server on a reachable interface, before anything loads
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const images = personaImageServices(config); // a malformed UploadThing token stops the start here
+  logger.info({ store: images.store.kind, generator: images.replicate ? "replicate" : "drawn" }, "persona images");
   const personas = await new PersonaStore(personaDirectories(config)).load();
   for (const problem of personas.problems) logger.warn(problem, "persona skipped");
   const plan = planProviders(config);
@@ -125,7 +128,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       personaRoutes({
         store: personas,
         llm: speech.llm,
-        images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
+        images,
+        publicBaseUrl: () => config.BASE_URL ?? options.tunnelUrl?.(),
         limits,
       }),
       metricsRoutes(bots),

@@ -3,13 +3,15 @@
  * `speaking-bots personas …`: list and show personas, create one from a description, rewrite them
  * into the current format, pick a Cartesia voice, and make an avatar.
  */
-import { join } from "node:path";
 import { Command } from "commander";
 import type { Config } from "../../config.js";
 import { createPersonaFromDescription } from "../../personas/create-persona.js";
 import { cartesiaCatalogue, matchVoice, shippedCatalogue } from "../../personas/match-voice.js";
 import { migratePersonas } from "../../personas/migrate-personas.js";
-import { generatePersonaImage } from "../../personas/persona-images.js";
+import { personaImageServices } from "../../personas/images/image-services.js";
+import { describeImage } from "../../personas/images/public-image-url.js";
+import { recordPersonaImage } from "../../personas/images/record-persona-image.js";
+import { rehostPersonaImages } from "../../personas/images/rehost-images.js";
 import { PersonaStore } from "../../personas/persona-store.js";
 import { serializePersonaReadme } from "../../personas/persona-markdown.js";
 import { createSpeechServicesLlm } from "../../services/create-speech-services.js";
@@ -49,10 +51,18 @@ export function personasCommand(): Command {
     .description("rewrite persona READMEs into the current format")
     .option("--check", "report what would change without writing")
     .option("--dir <dir>", "persona directory", "personas")
-    .action(async (options: { check?: boolean; dir: string }) => {
+    .option("--rehost-images", "also store images still pointing at Replicate's expiring URLs durably (UploadThing or DATA_DIR)")
+    .action(async (options: { check?: boolean; dir: string; rehostImages?: boolean }) => {
       const results = await migratePersonas(options.dir, Boolean(options.check));
       for (const r of results) out(`${r.status.padEnd(13)} ${r.file}${r.detail ? ` — ${r.detail}` : ""}`);
-      if (options.check && results.some((r) => r.status !== "unchanged")) process.exitCode = 1;
+      let pending = results.some((r) => r.status !== "unchanged");
+      if (options.rehostImages) {
+        const rehosted = await rehostPersonaImages(options.dir, personaImageServices(configFromEnvironment()), Boolean(options.check));
+        for (const r of rehosted) out(`${r.status.padEnd(13)} ${r.file}: ${r.from}${r.to ? ` → ${r.to}` : ""}${r.detail ? ` — ${r.detail}` : ""}`);
+        pending ||= rehosted.length > 0;
+        if (rehosted.some((r) => r.status === "failed")) process.exitCode = 1;
+      }
+      if (options.check && pending) process.exitCode = 1;
     });
   command.command("match-voice <name>").description("pick a Cartesia voice and write it into the persona").action(async (name: string) => {
     const config = configFromEnvironment();
@@ -64,18 +74,14 @@ export function personasCommand(): Command {
     await store.save(persona, { overwrite: true });
     out(`${persona.name}: ${voice.name} (${voice.id})`);
   });
-  command.command("image <name>").description("make an avatar for a persona and record it in its metadata").action(async (name: string) => {
+  command.command("image <name>").description("make an avatar for a persona, store it durably and record it in its metadata").action(async (name: string) => {
     const config = configFromEnvironment();
+    const services = personaImageServices(config);
     const store = await openStore(config);
-    const persona = store.get(name);
-    const gender = ["male", "female", "non-binary"].includes(persona.metadata.gender) ? (persona.metadata.gender as "male" | "female" | "non-binary") : undefined;
-    const image = await generatePersonaImage(
-      { name: persona.name, description: persona.prompt, gender, characteristics: persona.characteristics },
-      { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
-    );
-    persona.metadata.image = image.image_url;
-    await store.save(persona, { overwrite: true });
-    out(`${persona.name}: ${image.image_url}`);
+    const { persona, image } = await recordPersonaImage(store, name, services);
+    const reach = describeImage(image.image_url, config.BASE_URL);
+    out(`${persona.name}: ${reach.image_url} (stored ${image.storage === "uploadthing" ? "on UploadThing" : "in DATA_DIR"}, ${image.content_type}, generated ${image.generated_at})`);
+    if (reach.message) process.stderr.write(`note: ${reach.message}\n`);
   });
   return command;
 }

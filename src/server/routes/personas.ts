@@ -3,21 +3,22 @@
  * `GET /personas` lists the persona library; `GET /personas/{name}` shows one persona (looked up by
  * folder name, display name, then closest words). Creating personas and images spends LLM and
  * image-service credit, so both share one per-tenant rate limit, and images have an hourly and an
- * on-disk cap of their own.
+ * on-disk cap of their own. Generated images are stored before they are answered with, and the
+ * stored ones are served at `/persona-images/<file>`.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { createPersonaFromDescription } from "../../personas/create-persona.js";
+import { describeImage } from "../../personas/images/public-image-url.js";
 import type { Persona } from "../../personas/persona.js";
-import { type ImageOptions, PERSONA_IMAGE_ROUTE, generatePersonaImage } from "../../personas/persona-images.js";
+import { type PersonaImageServices, generatePersonaImage } from "../../personas/persona-images.js";
 import type { PersonaStore } from "../../personas/persona-store.js";
 import type { LanguageModel } from "../../services/llm/language-model.js";
 import { imageQuotaRefusal } from "../limits/image-file-quota.js";
 import { rateLimitHook } from "../limits/rate-limits.js";
 import type { ServerLimits } from "../limits/server-limits.js";
 import { errorResponses, errorSchema } from "../schemas.js";
+import { personaImageFileRoutes } from "./persona-image-files.js";
 
 const summarySchema = z.object({
   key: z.string(),
@@ -58,15 +59,31 @@ const imageRequestSchema = z
   })
   .strict();
 
+const imageAnswerSchema = z.object({
+  name: z.string(),
+  persona_key: z.string().describe("The persona key the stored file is named after"),
+  image_url: z.string().describe("The stored image: an absolute URL, or a path on this server when no public address is known"),
+  stored_url: z.string().describe("What to record as a persona's image: the UploadThing URL, or the path on this server (made absolute when used)"),
+  generated_at: z.string(),
+  storage: z.enum(["local", "uploadthing"]),
+  content_type: z.string(),
+  source: z.enum(["replicate", "drawn"]),
+  public: z.boolean().describe("Whether a meeting provider can fetch image_url"),
+  message: z.string().optional(),
+});
+
 export interface PersonaRouteDeps {
   store: PersonaStore;
   llm: LanguageModel;
-  images: ImageOptions;
+  images: PersonaImageServices;
+  /** The server's public base URL (BASE_URL or the tunnel), when it has one. */
+  publicBaseUrl: () => string | undefined;
   limits: Pick<ServerLimits, "personasPerMinute" | "personaImagesPerHour" | "maxPersonaImageFiles">;
 }
 
-export function personaRoutes({ store, llm, images, limits }: PersonaRouteDeps): FastifyPluginAsyncZod {
+export function personaRoutes({ store, llm, images, publicBaseUrl, limits }: PersonaRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    await app.register(personaImageFileRoutes(images.directory));
     const creationRate = rateLimitHook(app, { setting: "RATE_LIMIT_PERSONAS_PER_MINUTE", max: limits.personasPerMinute, windowMs: 60_000, what: "persona requests" });
     const imageRate = rateLimitHook(app, { setting: "PERSONA_IMAGES_PER_HOUR", max: limits.personaImagesPerHour, windowMs: 3_600_000, what: "persona images" });
 
@@ -92,24 +109,19 @@ export function personaRoutes({ store, llm, images, limits }: PersonaRouteDeps):
         onRequest: [creationRate, imageRate],
         schema: {
           tags: ["personas"],
-          summary: "Make an avatar for a persona (Replicate when configured, else drawn offline)",
+          summary: "Make an avatar for a persona (Replicate when configured, else drawn offline) and store it (UploadThing when configured, else on this server)",
           body: imageRequestSchema,
-          response: { 201: z.object({ name: z.string(), image_url: z.string(), generated_at: z.string() }), ...errorResponses, 507: errorSchema },
+          response: { 201: imageAnswerSchema, ...errorResponses, 507: errorSchema },
         },
       },
       async (request, reply) => {
-        // Replicate's images stay on Replicate; only drawn avatars are written to our disk.
-        const full = images.replicateToken ? undefined : await imageQuotaRefusal(images.directory, limits.maxPersonaImageFiles);
+        // Only images kept on our own disk count against the on-disk cap.
+        const full = images.store.kind === "local" ? await imageQuotaRefusal(images.directory, limits.maxPersonaImageFiles) : undefined;
         if (full) return reply.status(full.status).send(full.body);
-        return reply.status(201).send(await generatePersonaImage(request.body, images));
+        const image = await generatePersonaImage(request.body, images);
+        return reply.status(201).send({ ...image, stored_url: image.image_url, ...describeImage(image.image_url, publicBaseUrl()) });
       },
     );
-    app.get<{ Params: { file: string } }>(`${PERSONA_IMAGE_ROUTE}/:file`, { schema: { hide: true } }, async (request, reply) => {
-      if (!/^[a-z0-9-]+\.svg$/.test(request.params.file)) return reply.status(404).send({ code: "ROUTE_NOT_FOUND", message: "No such image" });
-      const svg = await readFile(join(images.directory, request.params.file)).catch(() => undefined);
-      if (!svg) return reply.status(404).send({ code: "ROUTE_NOT_FOUND", message: "No such image" });
-      return reply.type("image/svg+xml").send(svg);
-    });
     app.get(
       "/personas",
       { schema: { tags: ["personas"], summary: "List the personas", response: { 200: z.object({ personas: z.array(summarySchema) }) } } },
