@@ -164,7 +164,7 @@ describe("start-up without keys", () => {
     for (const host of ["192.0.2.1", "2001:db8::1"]) {
       await expect(startTestServer({ HOST: host })).rejects.toThrow(/Refusing to start on .* without API keys.*--allow-anonymous/s);
     }
-    await expect(startServer(loadConfig({ PORT: "0", LOG_LEVEL: "silent" }), { publicTunnel: true })).rejects.toThrow(/public tunnel/);
+    await expect(startServer(loadConfig({ PORT: "0", LOG_LEVEL: "silent", BOT_REGISTRY_FILE: ":memory:" }), { publicTunnel: true })).rejects.toThrow(/public tunnel/);
   });
 
   it("`serve` on a reachable HOST without keys exits with a message naming --allow-anonymous", async () => {
@@ -201,13 +201,13 @@ describe("start-up without keys", () => {
   it("says so in the log, and never logs a key", async () => {
     const lines: string[] = [];
     const logger = pino(loggerOptions("debug"), { write: (line: string) => lines.push(line) });
-    const open = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug" }), { logger });
+    const open = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", BOT_REGISTRY_FILE: ":memory:" }), { logger });
     await open.close();
     expect(lines.join("\n")).toMatch(/No API keys: open to anyone on this machine only/);
     expect(lines.join("\n")).toMatch(/"MAX_BOTS":\d+/);
 
     lines.length = 0;
-    const keyed = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", SPEAKING_BOTS_API_KEYS: `alice:${ALICE},${BOB}` }), { logger });
+    const keyed = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", BOT_REGISTRY_FILE: ":memory:", SPEAKING_BOTS_API_KEYS: `alice:${ALICE},${BOB}` }), { logger });
     try {
       await request(keyed, "GET", "/bots", bearer(ALICE));
       await request(keyed, "GET", "/bots", { "x-api-key": BOB });

@@ -32,6 +32,7 @@ describe("hostile input against a running server", () => {
       BASE_URL: "http://127.0.0.1:9",
       LLM_BASE_URL: "http://ada:hunter2@127.0.0.1:9/v1?api_key=sk-live-1",
       BOT_CONNECT_TIMEOUT_MS: "60000",
+      BOT_REGISTRY_FILE: ":memory:",
     });
     const logger = pino(loggerOptions("info"), { write: (line: string) => logLines.push(line) });
     server = await startServer(config, { logger });
