@@ -6,6 +6,7 @@
  * servers, where function calling is reliable.
  */
 import { existsSync } from "node:fs";
+import { SerialQueue } from "../../util/serial-queue.js";
 import { ProviderError, errorMessage } from "../../errors.js";
 import type { ChatMessage, LanguageModel, LlmEvent, LlmRequest } from "./language-model.js";
 
@@ -37,7 +38,8 @@ export class LocalGgufLanguageModel implements LanguageModel {
   readonly name = "local-gguf";
   readonly model: string;
   private loading: Promise<Loaded> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One answer at a time: the model has one context. */
+  private readonly turns = new SerialQueue();
 
   constructor(private readonly modelPath: string) {
     this.model = modelPath.split("/").at(-1) ?? modelPath;
@@ -48,11 +50,12 @@ export class LocalGgufLanguageModel implements LanguageModel {
     let wake: (() => void) | undefined;
     let finished = false;
     let failure: unknown;
-    const turn = this.queue.then(() => this.answer(request, (text) => {
-      chunks.push(text);
-      wake?.();
-    }));
-    this.queue = turn.catch(() => {});
+    const turn = this.turns.run(() =>
+      this.answer(request, (text) => {
+        chunks.push(text);
+        wake?.();
+      }),
+    );
     turn.then(
       () => (finished = true),
       (error: unknown) => (failure = error),

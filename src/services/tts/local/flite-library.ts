@@ -7,7 +7,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile, unlink } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -62,7 +62,8 @@ export const flite: FliteApi = {
       });
       return parseWav(await readFile(file));
     } finally {
-      await unlink(file).catch(() => {});
+      // force: a synthesis that failed may have left no file behind.
+      await rm(file, { force: true });
     }
   },
 };
