@@ -30,6 +30,7 @@ export abstract class FrameProcessor {
   private draining: Promise<void> | undefined;
   private interruptController = new AbortController();
   private observers: readonly FrameObserver[] = [];
+  private cleanedUp = false;
 
   constructor(name: string) {
     this.name = name;
@@ -153,6 +154,24 @@ export abstract class FrameProcessor {
       const err = error instanceof Error ? error : new Error(String(error));
       this.logger.error({ err, frameType: frame.type }, "processor failed on a frame");
       if (frame.type !== "error") await this.pushError(err);
+    }
+    if (frame.type === "end" || frame.type === "cancel") await this.cleanupOnce();
+  }
+
+  /**
+   * Releases what the stage holds (resamplers, sessions, timers, map entries). Called exactly once,
+   * after the first end or cancel the stage handled, whichever way the bot stopped; a stage must
+   * still accept (and ignore) frames that arrive afterwards.
+   */
+  protected async cleanup(): Promise<void> {}
+
+  private async cleanupOnce(): Promise<void> {
+    if (this.cleanedUp) return;
+    this.cleanedUp = true;
+    try {
+      await this.cleanup();
+    } catch (error) {
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, "processor did not clean up fully");
     }
   }
 }

@@ -112,6 +112,7 @@ export class MeetingRecorder implements VoicePipeline {
 
   async stop(): Promise<void> {
     await this.routed;
+    this.vad.close();
     this.session?.finalize();
     try {
       await this.session?.close();

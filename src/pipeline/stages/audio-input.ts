@@ -24,7 +24,11 @@ export class AudioInputStage extends FrameProcessor {
       if (audio.length) await this.push(frame("input-audio", { audio, sampleRate: PIPELINE_RATE }));
       return;
     }
-    if (f.type === "end" || f.type === "cancel") this.resampler?.destroy();
     await this.push(f, direction);
+  }
+
+  protected override async cleanup(): Promise<void> {
+    this.resampler?.destroy();
+    this.resampler = undefined;
   }
 }

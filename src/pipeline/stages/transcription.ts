@@ -57,8 +57,6 @@ export class TranscriptionStage extends FrameProcessor {
       case "end":
       case "cancel":
         this.stopped = true;
-        this.input.clear();
-        await this.closeSession(this.input.detach(), { discard: true });
         break;
     }
     await this.push(f, direction);
@@ -98,6 +96,12 @@ export class TranscriptionStage extends FrameProcessor {
       if (!this.stopped) void this.open();
     }, delay).unref();
     void this.pushError(error instanceof Error ? error : new Error(errorMessage(error)));
+  }
+
+  protected override async cleanup(): Promise<void> {
+    this.stopped = true;
+    this.input.clear();
+    await this.closeSession(this.input.detach(), { discard: true });
   }
 
   /** Closing a session that already broke may fail too; that is worth a line, not more. */

@@ -36,6 +36,11 @@ export class VoiceActivityStage extends FrameProcessor {
     await this.push(f, direction);
   }
 
+  protected override async cleanup(): Promise<void> {
+    // Windows still being scored must not announce speech to stages that have already stopped.
+    this.analyzer.close();
+  }
+
   private async announce(transition: VadTransition): Promise<void> {
     if (transition.event === "speech-start") {
       this.lastSpeechStartAt = transition.at;

@@ -41,6 +41,7 @@ export class VadAnalyzer {
   private receivedMs = 0;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  private closed = false;
   lastProbability = 0;
   /** Windows dropped because scoring fell too far behind. */
   droppedWindows = 0;
@@ -75,6 +76,7 @@ export class VadAnalyzer {
    * place in the audio however late the scoring runs on a busy machine.
    */
   push(pcm: Int16Array): Promise<void> {
+    if (this.closed) return this.chain;
     for (const window of this.chunker.push(pcm)) {
       if (this.pending >= this.maxPending) {
         this.droppedWindows += 1;
@@ -116,9 +118,16 @@ export class VadAnalyzer {
     this.onError(error);
   }
 
+  /** No further windows are scored and no further transition is reported (the bot is leaving). */
+  close(): void {
+    this.closed = true;
+  }
+
   private async analyse(window: Int16Array): Promise<void> {
+    if (this.closed) return;
     this.receivedMs += this.windowMs;
     const probability = await this.stream.score(int16ToFloat32(window));
+    if (this.closed) return;
     this.lastProbability = probability;
     this.smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
     const voiced = probability >= this.params.threshold && this.smoothedVolume >= this.params.minVolume;
