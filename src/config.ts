@@ -5,7 +5,7 @@
  * a developer's real keys by accident. `.env.example` documents each variable.
  */
 import { z } from "zod";
-import { parseApiKeys } from "./server/auth/api-keys.js";
+import { parseApiKeys } from "./core/api-keys.js";
 
 const optionalString = z
   .string()

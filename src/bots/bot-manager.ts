@@ -4,12 +4,12 @@
  * routes the provider's stream to it, makes it leave, and makes all of them leave on shutdown.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { AppError, ProviderError, errorMessage } from "../errors.js";
+import { AppError, ProviderError, errorMessage } from "../core/errors.js";
 import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
 import type { AudioFrequency } from "../meeting/meeting-provider.js";
 import { Bot } from "./bot.js";
-import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "./bot-contracts.js";
+import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "../core/bot-contracts.js";
 import type { BotInfo, BotRequest, BotStatus } from "./bot-request.js";
 import type { BotRegistry } from "./registry/bot-store.js";
 import { AlreadyGreetedEngine } from "./registry/greeted-engine.js";

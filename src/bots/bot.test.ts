@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../logger.js";
 import { Bot, type BotEvents, type BotSettings, type EngineHooks } from "./bot.js";
-import type { MeetingStream, TranscriptLine, VoicePipeline } from "./bot-contracts.js";
+import type { MeetingStream, TranscriptLine, VoicePipeline } from "../core/bot-contracts.js";
 
 const settings: BotSettings = {
   clientId: "client",

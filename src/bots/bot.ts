@@ -10,12 +10,12 @@
  * meeting; it never reaches the WebSocket handler or timer that made the call, so neither the
  * process nor another bot notices.
  */
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "../core/errors.js";
 import type { Logger } from "../logger.js";
-import type { Speaker } from "../pipeline/frames.js";
+import type { Speaker } from "../core/speaker.js";
 import { asError, guardedCall } from "../util/guarded-call.js";
 import type { BotInfo, BotStatus } from "./bot-request.js";
-import type { MeetingStream, TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "./bot-contracts.js";
+import type { MeetingStream, TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../core/bot-contracts.js";
 
 export interface BotSettings {
   clientId: string;

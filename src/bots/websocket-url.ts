@@ -6,7 +6,7 @@
  * a 400 naming the header, never an exception from `new URL`.
  */
 import { randomBytes } from "node:crypto";
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 
 export interface WebSocketBaseSources {
   requestOverride: string | undefined;

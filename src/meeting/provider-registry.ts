@@ -6,7 +6,7 @@
  * `/meet/<id>` link or a stranger's `/meet/<room>` page never lands in a local room. A URL nobody
  * takes is refused with what a valid one looks like.
  */
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 import { platformLinkProblem } from "./meeting-links.js";
 import type { MeetingProvider } from "./meeting-provider.js";
 

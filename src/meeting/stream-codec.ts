@@ -8,7 +8,7 @@
  * providers add message kinds over time.
  */
 import { z } from "zod";
-import type { Speaker } from "../pipeline/frames.js";
+import type { Speaker } from "../core/speaker.js";
 import { checkPcmFrame, sampleRateProblem } from "./inbound-audio.js";
 import { CLOSE_CODES, type StreamViolation, violation } from "./stream-violation.js";
 

@@ -4,7 +4,7 @@
  * the validation problem when the first answer does not fit.
  */
 import type { z } from "zod";
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 import type { ChatMessage, LanguageModel } from "../services/llm/language-model.js";
 
 async function complete(llm: LanguageModel, messages: ChatMessage[]): Promise<string> {

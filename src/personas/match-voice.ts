@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { AppError, errorMessage } from "../errors.js";
+import { AppError, errorMessage } from "../core/errors.js";
 import type { LanguageModel } from "../services/llm/language-model.js";
 import { askForJson } from "./llm-json.js";
 import type { Persona } from "./persona.js";

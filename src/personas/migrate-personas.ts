@@ -6,7 +6,7 @@
  */
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "../core/errors.js";
 import { parsePersonaReadme, serializePersonaReadme } from "./persona-markdown.js";
 
 export interface MigrationResult {

@@ -9,7 +9,7 @@
  * backslash is taken off when read, and fields are normalised before writing, so that
  * parse(serialize(p)) gives back p for any persona p.
  */
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 import type { Persona, PersonaMetadata } from "./persona.js";
 import { KNOWN_SECTIONS, METADATA_KEYS, normalizePersona } from "./persona-normalize.js";
 

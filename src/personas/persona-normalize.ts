@@ -5,7 +5,7 @@
  * metadata keys, no extra section posing as a known one, and no surrounding blanks. A normalised
  * persona written and read back is the very same persona, so what was accepted always loads.
  */
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 import type { Persona, PersonaMetadata } from "./persona.js";
 
 export const KNOWN_SECTIONS = ["characteristics", "voice", "metadata"] as const;

@@ -5,8 +5,8 @@
  * default persona, and finally a random one.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { PersonaResolver, ResolvedPersona } from "../bots/bot-contracts.js";
-import { AppError } from "../errors.js";
+import type { PersonaResolver, ResolvedPersona } from "../core/bot-contracts.js";
+import { AppError, errorMessage } from "../core/errors.js";
 import type { Persona } from "./persona.js";
 import { type PersonaStore, assertValidPersonaName } from "./persona-store.js";
 import { buildSystemPrompt } from "./system-prompt.js";
@@ -73,8 +73,17 @@ export class StorePersonaResolver implements PersonaResolver {
   private async resolvePrompt(prompt: string, botName: string | undefined): Promise<ResolvedPersona> {
     if (this.fromPrompt) {
       const timeout = delay(PROMPT_PERSONA_TIMEOUT_MS, undefined, { ref: false });
-      const generated = await Promise.race([this.fromPrompt(prompt).catch(() => undefined), timeout]);
+      let failure = "the LLM took too long";
+      const generated = await Promise.race([
+        this.fromPrompt(prompt).catch((error: unknown) => {
+          failure = `the LLM failed: ${errorMessage(error)}`;
+          return undefined;
+        }),
+        timeout,
+      ]);
       if (generated) return resolved({ ...generated, key: "custom", name: botName || generated.name }, "request prompt, fleshed out by the LLM");
+      // The plain prompt still makes a persona; why it was not fleshed out stays visible in the launch log.
+      return resolved(temporaryPersona(prompt, botName), `request prompt (not fleshed out: ${failure.slice(0, 200)})`);
     }
     return resolved(temporaryPersona(prompt, botName), "request prompt");
   }

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { AppError, errorMessage } from "../errors.js";
+import { AppError, errorMessage } from "../core/errors.js";
 import type { Persona } from "./persona.js";
 import { keyCandidates, personaKey } from "./persona-keys.js";
 import { parsePersonaReadme, serializePersonaReadme } from "./persona-markdown.js";

@@ -88,7 +88,7 @@ describe("prompt personas", () => {
     const fleshed = await resolver.resolve({ prompt: "a chess coach", personas: undefined, botName: undefined });
     expect(fleshed).toMatchObject({ key: "custom", name: "Chess Coach", entryMessage: "Hello, ready to talk chess?", gender: "male", chosenBy: expect.stringContaining("LLM") });
     const plain = await resolver.resolve({ prompt: "a chess coach", personas: undefined, botName: "Coach" });
-    expect(plain).toMatchObject({ key: "custom", name: "Coach", chosenBy: "request prompt" });
+    expect(plain).toMatchObject({ key: "custom", name: "Coach", chosenBy: "request prompt (not fleshed out: the LLM failed: llm: 500 down)" });
     expect(plain.systemPrompt).toContain("a chess coach");
     expect(store.list().some((p) => p.key === "custom")).toBe(false);
   });

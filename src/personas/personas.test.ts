@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 import { parsePersonaReadme, serializePersonaReadme } from "./persona-markdown.js";
 import { StorePersonaResolver } from "./persona-resolver.js";
 import { PersonaStore } from "./persona-store.js";

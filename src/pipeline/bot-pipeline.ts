@@ -6,7 +6,8 @@
  * Errors that travel up past the first stage are judged by the fault policy; one that makes the
  * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
  */
-import type { SpeechServices, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../bots/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../core/bot-contracts.js";
+import type { SpeechServices } from "../services/speech-services.js";
 import type { Logger } from "../logger.js";
 import { Conversation } from "./conversation.js";
 import { StageFaultPolicy } from "./fault-policy.js";

@@ -6,6 +6,8 @@
  * - `data` frames are handled in order and discarded by an interruption (text, transcripts, TTS audio);
  * - `control` frames are handled in order; those marked `uninterruptible` survive an interruption.
  */
+import type { Speaker } from "../core/speaker.js";
+import type { ToolCall } from "../core/tool-call.js";
 
 /** Signed 16-bit little-endian mono PCM, as samples. */
 export type Pcm16 = Int16Array;
@@ -19,20 +21,7 @@ interface FrameCommon {
   readonly createdAt: number;
 }
 
-export interface Speaker {
-  name: string;
-  id: number | null;
-  isSpeaking: boolean;
-  /** Milliseconds since the epoch, normalised from whatever unit the meeting sent. */
-  timestamp: number;
-}
-
-export interface ToolCall {
-  id: string;
-  name: string;
-  /** The JSON text of the arguments, exactly as the model produced it. */
-  arguments: string;
-}
+export type { Speaker, ToolCall };
 
 /** Frames and their payloads, keyed by type. The kind of each type is fixed in FRAME_KINDS. */
 export interface FramePayloads {

@@ -3,7 +3,7 @@
  * Latency of each turn, measured from the end of the user's speech (the VAD stop) to each stage:
  * final transcript, first LLM token, first synthesised audio, first audio byte sent to the meeting.
  */
-import type { TurnMetricsSnapshot } from "../bots/bot-contracts.js";
+import type { TurnMetricsSnapshot } from "../core/bot-contracts.js";
 import { percentile } from "../util/percentile.js";
 
 export const TURN_STAGES = ["transcript", "llm_first_token", "tts_first_audio", "first_audio_out"] as const;

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 
 interface ValidationIssue {
   instancePath?: string;

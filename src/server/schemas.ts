@@ -3,7 +3,7 @@
  * Response schemas shared by several routes, so the OpenAPI document describes errors once.
  */
 import { z } from "zod";
-import { ERROR_CODES } from "../errors.js";
+import { ERROR_CODES } from "../core/errors.js";
 
 export const errorSchema = z
   .object({

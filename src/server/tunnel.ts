@@ -5,7 +5,7 @@
  * live in this one server. Without a token it explains what works without one.
  */
 import type { AddressInfo } from "node:net";
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "../core/errors.js";
 import type { Logger } from "../logger.js";
 
 export interface Tunnel {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadSpeech } from "../../test/fixtures/load-fixture.js";
-import type { ProviderError } from "../errors.js";
+import type { ProviderError } from "../core/errors.js";
 import { DeepgramSpeechToText } from "./stt/deepgram-stt.js";
 import { GladiaSpeechToText } from "./stt/gladia-stt.js";
 import type { Transcript } from "./stt/speech-to-text.js";

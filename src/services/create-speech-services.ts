@@ -3,7 +3,7 @@
  * Builds the process-wide speech services from the provider plan: the shared VAD model and one
  * instance of each chosen provider, which every bot then uses with its own sessions.
  */
-import type { SpeechServices } from "../bots/bot-contracts.js";
+import type { SpeechServices } from "./speech-services.js";
 import type { Config } from "../config.js";
 import { ALL_TOOLS } from "../tools/registry.js";
 import type { LanguageModel } from "./llm/language-model.js";

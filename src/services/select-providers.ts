@@ -6,9 +6,15 @@
  * the start-up log.
  */
 import type { Config } from "../config.js";
-import type { ProviderChoice } from "../server/routes/health.js";
 import { pocketSphinxMissing } from "./stt/local/pocketsphinx-library.js";
 import { fliteMissing } from "./tts/local/flite-library.js";
+
+/** One provider picked for a job, why, and what would enable a better one. */
+export interface ProviderChoice {
+  name: string;
+  reason: string;
+  missing: string[];
+}
 
 export type SttName = "deepgram" | "gladia" | "pocketsphinx" | "none";
 export type LlmName = "openai-compatible" | "local-gguf" | "none";

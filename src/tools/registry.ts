@@ -5,8 +5,8 @@
  * a sentence the model can say.
  */
 import { z } from "zod";
-import { errorMessage } from "../errors.js";
-import type { ToolCall } from "../pipeline/frames.js";
+import { errorMessage } from "../core/errors.js";
+import type { ToolCall } from "../core/tool-call.js";
 import type { ToolSchema } from "../services/llm/language-model.js";
 import { getTime } from "./get-time.js";
 import { getWeather } from "./get-weather.js";

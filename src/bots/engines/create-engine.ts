@@ -9,7 +9,8 @@ import type { Logger } from "../../logger.js";
 import { PipecatRelay } from "../../meeting/pipecat/pipecat-relay.js";
 import { type PipecatRelayRegistry, createPipecatToken } from "../../meeting/pipecat/pipecat-relay-registry.js";
 import { createBotPipeline } from "../../pipeline/bot-pipeline.js";
-import type { SpeechServices, VoicePipeline, VoicePipelineOptions } from "../bot-contracts.js";
+import type { VoicePipeline, VoicePipelineOptions } from "../../core/bot-contracts.js";
+import type { SpeechServices } from "../../services/speech-services.js";
 import type { BotRequest } from "../bot-request.js";
 import { MeetingRecorder } from "./meeting-recorder.js";
 

@@ -9,12 +9,13 @@ import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PreRollBuffer } from "../../audio/pre-roll.js";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
-import type { Speaker } from "../../pipeline/frames.js";
+import type { Speaker } from "../../core/speaker.js";
 import type { SttSession } from "../../services/stt/speech-to-text.js";
 import { VadAnalyzer } from "../../services/vad/vad-analyzer.js";
-import type { SpeechServices, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../../core/bot-contracts.js";
+import type { SpeechServices } from "../../services/speech-services.js";
 import { WavFileWriter } from "./wav-file-writer.js";
 
 export interface RecorderOptions extends VoicePipelineOptions {

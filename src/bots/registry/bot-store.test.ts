@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ResolvedPersona } from "../bot-contracts.js";
+import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import { BotStore } from "./bot-store.js";
 import { MIGRATIONS, type Migration, migrate, schemaVersion } from "./migrations.js";
 import type { NewSavedBot } from "./saved-bot.js";

@@ -3,8 +3,8 @@
  * The engine of a bot resumed after a restart while it was in the call: everything passes through
  * except the admission, because the meeting already heard this bot's greeting once.
  */
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../bot-contracts.js";
-import type { Speaker } from "../../pipeline/frames.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../../core/bot-contracts.js";
+import type { Speaker } from "../../core/speaker.js";
 
 export class AlreadyGreetedEngine implements VoicePipeline {
   constructor(private readonly inner: VoicePipeline) {}

@@ -14,7 +14,7 @@ import { MeetingBaasProvider } from "../../meeting/meetingbaas/meetingbaas-provi
 import { FakeMeetingBaas } from "../../meeting/meetingbaas/testing/fake-meetingbaas.js";
 import { ProviderRegistry } from "../../meeting/provider-registry.js";
 import type { Bot } from "../bot.js";
-import type { ResolvedPersona } from "../bot-contracts.js";
+import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import type { BotStatus } from "../bot-request.js";
 import { BotStore } from "./bot-store.js";
 import { type RecoveryMode, recoverBots, recoveryAction } from "./recover-bots.js";

@@ -5,7 +5,7 @@
  * its provider with the key it was sent with. Nothing stays in a meeting without a server.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { ProviderError, errorMessage } from "../../errors.js";
+import { ProviderError, errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
 import type { ProviderRegistry } from "../../meeting/provider-registry.js";
 import type { BotManager } from "../bot-manager.js";

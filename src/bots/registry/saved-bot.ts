@@ -4,7 +4,7 @@
  * rebuild its engine under the same stream id, and to make it leave with the key it was sent with.
  */
 import { z } from "zod";
-import type { ResolvedPersona } from "../bot-contracts.js";
+import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import type { BotInfo, BotStatus } from "../bot-request.js";
 
 /** What is known when a bot is launched, before the provider has answered. */

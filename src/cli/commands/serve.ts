@@ -5,7 +5,7 @@
  * Without API keys it listens only on loopback unless `--allow-anonymous` says otherwise.
  */
 import { Command } from "commander";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import { createLogger } from "../../logger.js";
 import { accessMode, describeAccess } from "../../server/auth/exposure.js";
 import { startServer } from "../../server/start.js";

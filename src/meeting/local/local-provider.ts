@@ -8,8 +8,8 @@
  * A bot enters a room the way a person does, with the room's link: a URL with `?t=<token>` must
  * carry the right token, a URL without one opens a new room. The link is returned to the caller.
  */
-import { AppError } from "../../errors.js";
-import type { SelfOrigins } from "../../server/self-origins.js";
+import { AppError } from "../../core/errors.js";
+import type { SelfOrigins } from "../../util/self-origins.js";
 import type { JoinRequest, JoinResult } from "../meeting-provider.js";
 import { MeetingBaasProvider } from "../meetingbaas/meetingbaas-provider.js";
 import type { RoomAccess } from "./room-access.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../core/errors.js";
 import { RoomAccess } from "./room-access.js";
 
 function clock(start = 0) {

@@ -6,7 +6,7 @@
  * the name can be opened again; the number of rooms is bounded.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../core/errors.js";
 
 export const ROOM_TOKEN_PARAM = "t";
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
 import { ProviderStream } from "../provider-stream/provider-stream.js";
 import { Participant, ROOM_RATE, type Room } from "./room.js";

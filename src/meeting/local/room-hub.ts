@@ -6,7 +6,7 @@
  * `maxParticipants` people and bots.
  */
 import { type Logger, silentLogger } from "../../logger.js";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import { Room, type TranscriptEvent } from "./room.js";
 import { RoomBotMember } from "./room-bot-member.js";
 

@@ -7,7 +7,7 @@
  * participant per announcement rather than one per join.
  */
 import { rms } from "../../audio/pcm.js";
-import type { Speaker } from "../../pipeline/frames.js";
+import type { Speaker } from "../../core/speaker.js";
 import { JitterBuffer } from "./jitter-buffer.js";
 
 export const ROOM_RATE = 16000;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ProviderError } from "../../errors.js";
+import { ProviderError } from "../../core/errors.js";
 import type { JoinRequest } from "../meeting-provider.js";
 import { MeetingBaasProvider } from "./meetingbaas-provider.js";
 import { FakeMeetingBaas } from "./testing/fake-meetingbaas.js";

@@ -6,7 +6,7 @@
  * second copy of zod, and create/leave are two calls whose answers we validate ourselves.
  */
 import { z } from "zod";
-import { ProviderError, errorMessage } from "../../errors.js";
+import { ProviderError, errorMessage } from "../../core/errors.js";
 import { meetingPlatform } from "../meeting-links.js";
 import type { JoinRequest, JoinResult, MeetingProvider } from "../meeting-provider.js";
 import { v1CreateBody, v2CreateBody } from "./meetingbaas-requests.js";

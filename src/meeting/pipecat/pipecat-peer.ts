@@ -10,7 +10,7 @@
  */
 import type { WebSocket } from "ws";
 import type { Resampler } from "../../audio/resampler.js";
-import type { TranscriptLine } from "../../bots/bot-contracts.js";
+import type { TranscriptLine } from "../../core/bot-contracts.js";
 import type { Logger } from "../../logger.js";
 import { closeForViolation, closeSocket } from "../close-socket.js";
 import { asError, guardedCall } from "../../util/guarded-call.js";

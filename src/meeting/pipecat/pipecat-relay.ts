@@ -9,9 +9,9 @@
  */
 import type { WebSocket } from "ws";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../../bots/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../../core/bot-contracts.js";
 import type { Logger } from "../../logger.js";
-import type { Speaker } from "../../pipeline/frames.js";
+import type { Speaker } from "../../core/speaker.js";
 import { closeSocket } from "../close-socket.js";
 import { InboundBudget } from "../inbound-budget.js";
 import { CLOSE_CODES } from "../stream-violation.js";

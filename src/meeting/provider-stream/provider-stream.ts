@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
-import type { Speaker } from "../../pipeline/frames.js";
+import type { Speaker } from "../../core/speaker.js";
 
 export interface ProviderStreamOptions {
   url: string;

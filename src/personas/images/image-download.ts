@@ -6,7 +6,7 @@
  * really be PNG, JPEG or WebP, matching the Content-Type the server sent. SVG from elsewhere is
  * refused: it can carry scripts, and we would serve it from our own origin.
  */
-import { AppError, errorMessage } from "../../errors.js";
+import { AppError, errorMessage } from "../../core/errors.js";
 import { type RasterType, isRasterType, mediaType, sniffRasterType } from "./image-types.js";
 
 export interface DownloadPolicy {

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import { imagePath } from "./image-route.js";
 import { type ImageStore, type ImageToStore, type StoredImage, storedFileName } from "./image-store.js";
 

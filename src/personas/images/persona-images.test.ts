@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { botImageUrl } from "../../bots/bot-image.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../core/errors.js";
 import { parsePersonaReadme } from "../persona-markdown.js";
 import { type PersonaImageServices, generatePersonaImage } from "../persona-images.js";
 import { PersonaStore } from "../persona-store.js";

@@ -7,7 +7,7 @@
  */
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import type { PersonaImageServices } from "../persona-images.js";
 import { parsePersonaReadme, serializePersonaReadme } from "../persona-markdown.js";
 import { downloadImage } from "./image-download.js";

@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
-import { AppError, errorMessage } from "../../errors.js";
+import { AppError, errorMessage } from "../../core/errors.js";
 import { jsonBody } from "./json-body.js";
 
 export interface ReplicateSettings {

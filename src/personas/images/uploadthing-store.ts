@@ -6,7 +6,7 @@
  * permanent `ufsUrl` (https://<app id>.ufs.sh/f/<key>).
  */
 import { z } from "zod";
-import { AppError, errorMessage } from "../../errors.js";
+import { AppError, errorMessage } from "../../core/errors.js";
 import type { ImageStore, ImageToStore, StoredImage } from "./image-store.js";
 import { storedFileName } from "./image-store.js";
 import { jsonBody } from "./json-body.js";

@@ -4,7 +4,7 @@
  * the middle of its answer and continuing once the result is in. An interruption aborts the stream.
  * What the bot really said comes back from the output stage and is what enters the conversation.
  */
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import type { ChatMessage, LanguageModel } from "../../services/llm/language-model.js";
 import { toolSchemas, runToolCall } from "../../tools/registry.js";
 import type { Tool, ToolContext } from "../../tools/tool.js";

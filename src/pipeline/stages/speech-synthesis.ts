@@ -4,7 +4,7 @@
  * talking before the model has finished. Text is cleaned of markup first; an interruption stops the
  * sentence being synthesised and drops the rest.
  */
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import type { TextToSpeech } from "../../services/tts/text-to-speech.js";
 import { type Direction, type Frame, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";

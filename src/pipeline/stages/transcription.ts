@@ -6,7 +6,7 @@
  * provider fails, and the bot keeps listening meanwhile.
  */
 import { PreRollBuffer } from "../../audio/pre-roll.js";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import { HeldSttInput } from "../../services/stt/held-stt-input.js";
 import type { SpeechToText, SttSession, Transcript } from "../../services/stt/speech-to-text.js";
 import { type Direction, type Frame, type Speaker, frame } from "../frames.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.js";
-import { ApiKeyVerifier, parseApiKeys } from "./api-keys.js";
+import { ApiKeyVerifier, parseApiKeys } from "../../core/api-keys.js";
 import { presentedCredential } from "./credentials.js";
 import { AnonymousExposureError, accessMode, isLoopbackHost } from "./exposure.js";
 import { isPublicRoute } from "./public-routes.js";

@@ -7,11 +7,11 @@
  * on loopback, everyone on the machine is trusted, but not a request relayed by a proxy.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { ApiKeyVerifier } from "./api-keys.js";
+import { ApiKeyVerifier } from "../../core/api-keys.js";
 import type { Caller } from "./caller.js";
 import { presentedCredential } from "./credentials.js";
 import type { AccessMode } from "./exposure.js";
-import type { ApiKey } from "./api-keys.js";
+import type { ApiKey } from "../../core/api-keys.js";
 import { isPublicRoute } from "./public-routes.js";
 
 const HOW = "send it as `Authorization: Bearer <key>` or in the `x-api-key` header";

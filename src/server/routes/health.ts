@@ -13,7 +13,6 @@ export const providerChoiceSchema = z.object({
   reason: z.string().describe("Why this provider was picked"),
   missing: z.array(z.string()).describe("Settings or packages that would enable a better provider"),
 });
-export type ProviderChoice = z.infer<typeof providerChoiceSchema>;
 
 export const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),

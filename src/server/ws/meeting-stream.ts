@@ -10,11 +10,11 @@ import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
 import type { WebSocket } from "ws";
 import type { Bot } from "../../bots/bot.js";
 import type { BotManager } from "../../bots/bot-manager.js";
-import type { MeetingStream } from "../../bots/bot-contracts.js";
+import type { MeetingStream } from "../../core/bot-contracts.js";
 import { InboundBudget } from "../../meeting/inbound-budget.js";
 import { decodeStreamMessage, encodeStreamAudio } from "../../meeting/stream-codec.js";
 import { CLOSE_CODES } from "../../meeting/stream-violation.js";
-import { errorMessage } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
 import { closeForViolation, closeSocket } from "../../meeting/close-socket.js";
 
 /** Messages of unknown kinds tolerated on one connection before it counts as broken. */

@@ -3,7 +3,7 @@
  * The LLM contract, in the OpenAI chat-completions shape that most servers speak: a message list and
  * tool schemas in, a stream of text deltas and tool calls out.
  */
-import type { ToolCall } from "../../pipeline/frames.js";
+import type { ToolCall } from "../../core/tool-call.js";
 
 export type ChatMessage =
   | { role: "system"; content: string }

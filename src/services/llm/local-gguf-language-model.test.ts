@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProviderError } from "../../errors.js";
+import { ProviderError } from "../../core/errors.js";
 import { LocalGgufLanguageModel } from "./local-gguf-language-model.js";
 
 describe("LocalGgufLanguageModel", () => {

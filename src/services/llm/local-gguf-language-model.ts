@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { SerialQueue } from "../../util/serial-queue.js";
-import { ProviderError, errorMessage } from "../../errors.js";
+import { ProviderError, errorMessage } from "../../core/errors.js";
 import type { ChatMessage, LanguageModel, LlmEvent, LlmRequest } from "./language-model.js";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ProviderError } from "../../errors.js";
+import { ProviderError } from "../../core/errors.js";
 import type { LlmEvent } from "./language-model.js";
 import { OpenAiLanguageModel } from "./openai-language-model.js";
 import { FakeOpenAiServer } from "./testing/fake-openai-server.js";

@@ -6,8 +6,8 @@
  */
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import { ProviderError, errorMessage } from "../../errors.js";
-import type { ToolCall } from "../../pipeline/frames.js";
+import { ProviderError, errorMessage } from "../../core/errors.js";
+import type { ToolCall } from "../../core/tool-call.js";
 import type { ChatMessage, LanguageModel, LlmEvent, LlmRequest, ToolSchema } from "./language-model.js";
 
 export interface OpenAiOptions {

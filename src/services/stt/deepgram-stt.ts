@@ -7,7 +7,7 @@
  */
 import WebSocket from "ws";
 import { z } from "zod";
-import { ProviderError, errorMessage } from "../../errors.js";
+import { ProviderError, errorMessage } from "../../core/errors.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "./speech-to-text.js";
 
 export interface DeepgramOptions {

@@ -3,7 +3,7 @@
  * What the pipeline needs from a speech recogniser: a streaming session that takes PCM and reports
  * interim and final transcripts. One file per provider implements it (Deepgram, Gladia, local).
  */
-import type { ProviderError } from "../../errors.js";
+import type { ProviderError } from "../../core/errors.js";
 
 export interface Transcript {
   text: string;

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { z } from "zod";
-import { ProviderError, errorMessage } from "../../errors.js";
+import { ProviderError, errorMessage } from "../../core/errors.js";
 import type { SynthesisOptions, TextToSpeech } from "./text-to-speech.js";
 
 export interface CartesiaOptions {

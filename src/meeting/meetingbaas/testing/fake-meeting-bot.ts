@@ -5,7 +5,7 @@
  * our server sends back as it would play it.
  */
 import { concatPcm } from "../../../audio/pcm.js";
-import type { Speaker } from "../../../pipeline/frames.js";
+import type { Speaker } from "../../../core/speaker.js";
 import { ProviderStream } from "../../provider-stream/provider-stream.js";
 
 export interface FakeBotScript {

@@ -7,7 +7,7 @@
  * one word in three wrong on real read speech), so cloud recognisers are preferred when a key is set.
  */
 import { availableParallelism } from "node:os";
-import { ProviderError, errorMessage } from "../../../errors.js";
+import { ProviderError, errorMessage } from "../../../core/errors.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "../speech-to-text.js";
 import { DecoderPool, type DecoderPoolStats } from "./decoder-pool.js";
 import { loadPocketSphinx, type PocketSphinxApi } from "./pocketsphinx-library.js";

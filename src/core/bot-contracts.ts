@@ -1,15 +1,10 @@
 /**
- * @module bots/bot-contracts
- * What a bot needs from the rest of the server, as narrow interfaces: a resolved persona, the shared
- * speech services, the per-bot voice pipeline and the meeting stream it is attached to. The bot
+ * @module core/bot-contracts
+ * What a bot needs from the rest of the server, as narrow interfaces: a resolved persona, the
+ * per-bot voice pipeline and the meeting stream it is attached to. The bot
  * manager receives implementations; tests can hand in their own.
  */
-import type { Speaker } from "../pipeline/frames.js";
-import type { LanguageModel } from "../services/llm/language-model.js";
-import type { SpeechToText } from "../services/stt/speech-to-text.js";
-import type { TextToSpeech } from "../services/tts/text-to-speech.js";
-import type { VadParams, VoiceActivityModel } from "../services/vad/voice-activity.js";
-import type { Tool } from "../tools/tool.js";
+import type { Speaker } from "./speaker.js";
 
 /** A persona made ready for one bot. */
 export interface ResolvedPersona {
@@ -28,16 +23,6 @@ export interface ResolvedPersona {
 
 export interface PersonaResolver {
   resolve(request: { prompt: string | undefined; personas: string[] | undefined; botName: string | undefined }): Promise<ResolvedPersona>;
-}
-
-/** Loaded once per process and shared by every bot. */
-export interface SpeechServices {
-  vadModel: VoiceActivityModel;
-  stt: SpeechToText;
-  llm: LanguageModel;
-  tts: TextToSpeech;
-  tools: Tool[];
-  vadParams: VadParams;
 }
 
 export interface TranscriptLine {

@@ -1,0 +1,11 @@
+/**
+ * @module core/speaker
+ * A meeting participant as the meeting provider reports them, with whether they are talking now.
+ */
+export interface Speaker {
+  name: string;
+  id: number | null;
+  isSpeaking: boolean;
+  /** Milliseconds since the epoch, normalised from whatever unit the meeting sent. */
+  timestamp: number;
+}
