@@ -38,7 +38,7 @@ export interface SttSession {
 
 export interface SpeechToText {
   readonly name: string;
-  /** Rates the provider accepts natively; the pipeline resamples to the first when the stream differs. */
+  /** Rates the provider accepts. The pipeline always sends 16 kHz, which every recogniser here takes. */
   readonly sampleRates: readonly number[];
   open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession>;
 }
