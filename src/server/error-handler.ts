@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError } from "../errors.js";
+import { fieldPath } from "../util/field-path.js";
 
 interface ValidationIssue {
   instancePath?: string;
@@ -15,7 +16,7 @@ interface ValidationIssue {
 }
 
 function describeIssue(issue: ValidationIssue, context: string | undefined): string {
-  const path = issue.params?.issue?.path?.join(".") || issue.instancePath?.replace(/^\//, "").replaceAll("/", ".");
+  const path = fieldPath(issue.params?.issue?.path ?? []) || issue.instancePath?.replace(/^\//, "").replaceAll("/", ".");
   const where = [context === "body" ? undefined : context, path].filter(Boolean).join(" ");
   return where ? `${where}: ${issue.message}` : String(issue.message);
 }
