@@ -40,6 +40,21 @@ export interface SpeechServices {
   vadParams: VadParams;
 }
 
+/**
+ * What one bot's request changes in the shared services, each optional: the bot keeps the shared
+ * instance for everything it does not override, so no per-bot copy of the services is made.
+ */
+export interface BotServiceOverrides {
+  llm?: LanguageModel;
+  /** Tools added to the built-in ones (a bot's MCP tools). */
+  tools?: Tool[];
+  /** Appended to the system prompt while these tools are live (how to use them). */
+  toolInstructions?: string;
+  vadParams?: VadParams;
+  /** Speaking speed multiplier. */
+  speechSpeed?: number;
+}
+
 export interface TranscriptLine {
   role: "heard" | "said";
   text: string;
@@ -72,6 +87,8 @@ export interface VoicePipelineOptions {
   streamSampleRate: 16000 | 24000;
   persona: ResolvedPersona;
   enableTools: boolean;
+  /** The bot's own LLM, tools, turn-taking and speed, where its request chose them. */
+  overrides?: BotServiceOverrides;
   sendAudio(pcm: Int16Array): void;
   /** The engine cannot go on (a broken stage, a failed relay or recording): the bot fails and leaves. */
   onFatal(error: Error): void;

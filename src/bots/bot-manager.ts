@@ -9,11 +9,12 @@ import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
 import type { AudioFrequency } from "../meeting/meeting-provider.js";
 import { Bot } from "./bot.js";
-import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "./bot-contracts.js";
+import type { BotServiceOverrides, PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "./bot-contracts.js";
 import type { BotInfo, BotRequest, BotStatus } from "./bot-request.js";
 import type { BotRegistry } from "./registry/bot-store.js";
 import { AlreadyGreetedEngine } from "./registry/greeted-engine.js";
 import { type ResumableBot, savedBotInfo } from "./registry/saved-bot.js";
+import { type BotSetup, NO_SETUP, type PrepareBot } from "./setup/prepare-bot.js";
 import { newClientId, resolveWebSocketBase, streamUrl } from "./websocket-url.js";
 
 export interface BotManagerOptions {
@@ -33,6 +34,8 @@ export interface BotManagerOptions {
   onTranscript?: (bot: BotInfo, line: TranscriptLine) => void;
   /** Where every bot is recorded so a restarted server can resume or remove it; none keeps nothing. */
   registry?: BotRegistry;
+  /** Makes ready what a request adds to its bot (prompt data, MCP tools, LLM, turn and speed); may refuse with a 4xx. */
+  prepareBot?: PrepareBot;
 }
 
 export interface LaunchContext {
@@ -66,6 +69,7 @@ interface BotSpec {
   streamBase: string;
   /** Resumed in the call: the meeting already heard its greeting. */
   greeted: boolean;
+  overrides?: BotServiceOverrides;
 }
 
 /** Finished bots kept for status queries. */
@@ -75,6 +79,8 @@ export class BotManager {
   private readonly byId = new Map<string, Bot>();
   private readonly byClientId = new Map<string, Bot>();
   private readonly apiKeys = new Map<Bot, string | undefined>();
+  /** What each launched bot holds beyond its engine (MCP sessions), freed when it finishes. */
+  private readonly setups = new Map<Bot, BotSetup>();
   private shuttingDown = false;
 
   constructor(private readonly options: BotManagerOptions) {}
@@ -87,7 +93,7 @@ export class BotManager {
     if (provider.requiresApiKey && !apiKey) {
       throw new AppError("API_KEY_MISSING", "Missing MeetingBaas API key: send it in the x-meeting-baas-api-key header");
     }
-    const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
+    const resolved = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const clientId = newClientId();
     const loopback = provider.name === "local" ? this.options.loopbackBase?.() : undefined;
     const wsBase = loopback ? { base: loopback, source: "loopback" } : resolveWebSocketBase({
@@ -98,25 +104,34 @@ export class BotManager {
       encrypted: context.encrypted,
     });
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
-    const botName = request.bot_name || persona.name;
-    const logger = this.options.logger.child({ clientId, persona: persona.key, tenant: context.tenant });
+    const botName = request.bot_name || resolved.name;
+    const logger = this.options.logger.child({ clientId, persona: resolved.key, tenant: context.tenant });
+    const setup = (await this.options.prepareBot?.(request, logger)) ?? NO_SETUP;
+    const persona = setup.promptAddition ? { ...resolved, systemPrompt: `${resolved.systemPrompt}\n\n${setup.promptAddition}` } : resolved;
     const spec: BotSpec = {
-      clientId, botName, persona, request, providerName: provider.name, frequency, apiKey, tenant: context.tenant, streamBase: wsBase.base, greeted: false,
+      clientId, botName, persona, request, providerName: provider.name, frequency, apiKey, tenant: context.tenant, streamBase: wsBase.base, greeted: false, overrides: setup.overrides,
     };
-    this.options.registry?.saveLaunch({
-      clientId,
-      provider: provider.name,
-      meetingUrl: request.meeting_url,
-      botName,
-      persona,
-      pipeline: request.pipeline,
-      recorder: request.recorder,
-      enableTools: request.enable_tools,
-      audioFrequency: frequency,
-      apiKey,
-      tenant: context.tenant,
-    });
-    const bot = this.createBot(spec, logger);
+    let bot: Bot;
+    try {
+      this.options.registry?.saveLaunch({
+        clientId,
+        provider: provider.name,
+        meetingUrl: request.meeting_url,
+        botName,
+        persona,
+        pipeline: request.pipeline,
+        recorder: request.recorder,
+        enableTools: request.enable_tools,
+        audioFrequency: frequency,
+        apiKey,
+        tenant: context.tenant,
+      });
+      bot = this.createBot(spec, logger);
+    } catch (error) {
+      await setup.close();
+      throw error;
+    }
+    this.setups.set(bot, setup);
     logger.info({ meetingUrl: request.meeting_url, provider: provider.name, wsSource: wsBase.source, chosenBy: persona.chosenBy }, "sending bot");
     try {
       const joined = await provider.join({
@@ -200,7 +215,7 @@ export class BotManager {
       },
       ({ sendAudio, onFatal }) => {
         const engine = this.options.createEngine(
-          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, sendAudio, onFatal },
+          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, overrides: spec.overrides, sendAudio, onFatal },
           request,
         );
         return spec.greeted ? new AlreadyGreetedEngine(engine) : engine;
@@ -260,6 +275,11 @@ export class BotManager {
       .map(savedBotInfo)
       .filter((info) => !shown.has(info.bot_id));
     return [...live, ...saved];
+  }
+
+  /** False once shutdown began. */
+  get acceptingBots(): boolean {
+    return !this.shuttingDown;
   }
 
   get activeCount(): number {
@@ -323,6 +343,10 @@ export class BotManager {
 
   private forget(bot: Bot): void {
     this.persistStatus(bot);
+    const setup = this.setups.get(bot);
+    this.setups.delete(bot);
+    // close() never rejects; this only keeps a broken one from going unnoticed.
+    setup?.close().catch((error: unknown) => this.options.logger.error({ err: errorMessage(error) }, "could not free a bot's resources"));
     this.byClientId.delete(bot.settings.clientId);
     this.apiKeys.delete(bot);
     const finished = this.list().filter((candidate) => candidate.isFinal);

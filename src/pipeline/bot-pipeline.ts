@@ -44,9 +44,13 @@ export class BotPipeline implements VoicePipeline {
 
   constructor(private readonly options: BotPipelineOptions) {
     const { services, persona } = options;
-    const conversation = new Conversation(persona.systemPrompt, options.maxContextMessages);
+    const overrides = options.overrides ?? {};
+    const systemPrompt = overrides.toolInstructions ? `${persona.systemPrompt}\n\n${overrides.toolInstructions}` : persona.systemPrompt;
+    const conversation = new Conversation(systemPrompt, options.maxContextMessages);
     const metrics = this.metricsTracker;
-    this.vad = new VoiceActivityStage(services.vadModel, services.vadParams, metrics);
+    // Made once per bot: the LLM stage caches the tools' schemas by this list.
+    const tools = [...(options.enableTools ? services.tools : []), ...(overrides.tools ?? [])];
+    this.vad = new VoiceActivityStage(services.vadModel, overrides.vadParams ?? services.vadParams, metrics);
     this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
     const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };
     this.pipeline = new Pipeline(
@@ -56,13 +60,13 @@ export class BotPipeline implements VoicePipeline {
         new TranscriptionStage(services.stt, persona.language),
         new UserTurnStage(conversation, metrics),
         new ResponseStage({
-          llm: services.llm,
+          llm: overrides.llm ?? services.llm,
           conversation,
           metrics,
-          tools: options.enableTools ? services.tools : [],
+          tools,
           toolContext: { weatherApiUrl: options.weatherApiUrl, now: () => new Date() },
         }),
-        new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics }),
+        new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics, speed: overrides.speechSpeed }),
         this.output,
       ],
       {

@@ -80,33 +80,63 @@ async function sourceText(source: PromptDataSource, index: number, settings: Pro
   }
 }
 
-/** Fills the budget source by source, in order; a source that no longer fits is left out. */
+/** Fewest tokens worth giving a source: less than this and it is left out. */
+const MIN_USEFUL_TOKENS = 24;
+
+interface Part {
+  source: PromptDataSource;
+  open: string;
+  /** Tokens of the block's tags around the text. */
+  wrapper: number;
+  text: string;
+  /** The most this source can use: its whole text, or its own cap. */
+  body: string;
+  need: number;
+  truncated: boolean;
+}
+
+/**
+ * Shares the budget fairly: a source needing less than an equal share gets all it needs, the
+ * others split what is left equally, so a long page cannot crowd out a short agenda after it.
+ * Sources whose tags alone no longer fit are left out, last ones first.
+ */
 function assemble(sources: readonly PromptDataSource[], texts: string[], totalLimit: number): PromptData {
-  let remaining = totalLimit - countTokens(PREAMBLE) - 2;
+  const note = countTokens(TRUNCATION_NOTE);
+  const parts = sources.map((source, index) => part(source, neutralise(texts[index] ?? ""), totalLimit, note));
+  const active = parts.filter((p) => p.need > 0);
+  const overhead = () => countTokens(PREAMBLE) + 2 + active.reduce((sum, p) => sum + p.wrapper, 0);
+  while (active.length && overhead() + active.length * MIN_USEFUL_TOKENS > totalLimit) active.pop();
+  let budget = totalLimit - overhead();
+  const grants = new Map<Part, number>();
+  [...active]
+    .sort((a, b) => a.need - b.need)
+    .forEach((p, index, byNeed) => {
+      const grant = Math.min(p.need, Math.floor(budget / (byNeed.length - index)));
+      grants.set(p, grant);
+      budget -= grant;
+    });
   const sections: string[] = [];
-  const loaded: LoadedSource[] = [];
-  sources.forEach((source, index) => {
-    const open = `<context name="${attribute(source.name)}" type="${source.type}"${source.url ? ` source="${attribute(describeTarget(source.url))}"` : ""}>`;
-    const close = "</context>";
-    const wrapper = countTokens(`${open}\n\n${close}`) + 2;
-    const text = neutralise(texts[index] ?? "");
-    const room = Math.min(source.token_limit ?? Number.POSITIVE_INFINITY, remaining - wrapper);
-    if (!text || room <= countTokens(TRUNCATION_NOTE)) {
-      loaded.push({ name: source.name, type: source.type, tokens: 0, truncated: Boolean(text) });
-      return;
-    }
-    const cut = truncateToTokens(text, room);
-    const body = cut.truncated ? `${truncateToTokens(text, room - countTokens(TRUNCATION_NOTE)).text}${TRUNCATION_NOTE}` : cut.text;
-    const tokens = countTokens(body);
-    remaining -= tokens + wrapper;
-    sections.push(`${open}\n${body}\n${close}`);
-    loaded.push({ name: source.name, type: source.type, tokens, truncated: cut.truncated });
+  const loaded = parts.map((p): LoadedSource => {
+    const grant = grants.get(p) ?? 0;
+    if (!grant) return { name: p.source.name, type: p.source.type, tokens: 0, truncated: Boolean(p.text) };
+    const body = grant >= p.need ? p.body : `${truncateToTokens(p.text, grant - note).text}${TRUNCATION_NOTE}`;
+    sections.push(`${p.open}\n${body}\n</context>`);
+    return { name: p.source.name, type: p.source.type, tokens: countTokens(body), truncated: p.truncated || grant < p.need };
   });
   if (!sections.length) return { block: "", tokens: 0, sources: loaded };
   let block = `${PREAMBLE}\n\n${sections.join("\n\n")}`;
   // Token counts of parts and of the whole can differ by a token at the joins; the whole decides.
   while (countTokens(block) > totalLimit) block = truncateToTokens(block, totalLimit - 1).text;
   return { block, tokens: countTokens(block), sources: loaded };
+}
+
+function part(source: PromptDataSource, text: string, totalLimit: number, note: number): Part {
+  const open = `<context name="${attribute(source.name)}" type="${source.type}"${source.url ? ` source="${attribute(describeTarget(source.url))}"` : ""}>`;
+  const wrapper = countTokens(`${open}\n\n</context>`) + 2;
+  const cap = Math.min(source.token_limit ?? totalLimit, totalLimit);
+  const whole = truncateToTokens(text, cap);
+  const body = whole.truncated ? `${truncateToTokens(text, Math.max(0, cap - note)).text}${TRUNCATION_NOTE}` : whole.text;
+  return { source, open, wrapper, text, body, need: text ? countTokens(body) : 0, truncated: whole.truncated };
 }
 
 /** A source's URL as the prompt and errors show it: origin and path, never the query (it may hold a token). */

@@ -52,5 +52,5 @@ export const promptDataTokenLimitSchema = z
   .int()
   .min(0)
   .max(MAX_PROMPT_DATA_TOKENS)
-  .default(DEFAULT_PROMPT_DATA_TOKEN_LIMIT)
+  .meta({ default: DEFAULT_PROMPT_DATA_TOKEN_LIMIT })
   .describe("Approximate total token cap for the loaded prompt_data_sources (counted with a GPT tokenizer). 0 disables loading");

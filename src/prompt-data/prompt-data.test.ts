@@ -69,6 +69,11 @@ describe("prompt data sources", () => {
     expect(data.sources[1]?.truncated).toBe(true);
     expect(data.block).toContain("[… cut to fit the token limit]");
     expect(data.block).toContain("word0 word1");
+    // A long page first cannot crowd out a short source after it.
+    const shared = await loadPromptData([source({ type: "url", url: `${base}/long.txt` }), source({ name: "agenda", type: "text", text: "Agenda: renewal, then hiring." })], 300, open);
+    expect(shared.block).toContain('<context name="agenda" type="text">\nAgenda: renewal, then hiring.\n</context>');
+    expect(shared.sources.map((s) => s.truncated)).toEqual([true, false]);
+    expect(shared.tokens).toBeLessThanOrEqual(300);
     const tiny = await loadPromptData([source({ type: "url", url: `${base}/long.txt` })], 60, open);
     expect(tiny.tokens).toBeLessThanOrEqual(60);
   });

@@ -16,7 +16,8 @@ interface ValidationIssue {
 }
 
 function describeIssue(issue: ValidationIssue, context: string | undefined): string {
-  const path = fieldPath(issue.params?.issue?.path ?? []) || issue.instancePath?.replace(/^\//, "").replaceAll("/", ".");
+  const segments = issue.params?.issue?.path ?? issue.instancePath?.split("/").filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)) ?? [];
+  const path = fieldPath(segments);
   const where = [context === "body" ? undefined : context, path].filter(Boolean).join(" ");
   return where ? `${where}: ${issue.message}` : String(issue.message);
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
 import type { SpeechServices } from "../bots/bot-contracts.js";
 import { createEngineFactory } from "../bots/engines/create-engine.js";
+import { createBotPreparer } from "../bots/setup/prepare-bot.js";
 import { BotStore } from "../bots/registry/bot-store.js";
 import { recoverBots } from "../bots/registry/recover-bots.js";
 import type { Config } from "../config.js";
@@ -26,11 +27,16 @@ import { createPersonaFromDescription } from "../personas/create-persona.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
 import { PersonaStore } from "../personas/persona-store.js";
 import { createSpeechServices } from "../services/create-speech-services.js";
+import { LlmRouter, providerOfPlan } from "../services/llm/llm-routing.js";
 import { planProviders } from "../services/select-providers.js";
+import { createAddressPolicy } from "../net/address-policy.js";
+import { loadMcpProfiles } from "../tools/mcp/mcp-profiles.js";
 import { buildApp } from "./app.js";
 import { accessMode } from "./auth/exposure.js";
 import { availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
+import { checkReadiness } from "./readiness.js";
+import { readyRoutes } from "./routes/ready.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
 import { webhookRoutes } from "./routes/webhook.js";
@@ -71,6 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const personas = await new PersonaStore(personaDirectories(config)).load();
   for (const problem of personas.problems) logger.warn(problem, "persona skipped");
   const plan = planProviders(config);
+  const mcpProfiles = loadMcpProfiles(config.MCP_PROFILES_FILE);
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
@@ -92,6 +99,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       speech.llm.name === "none" ? undefined : (prompt) => createPersonaFromDescription(speech.llm, prompt),
     ),
     createEngine: createEngineFactory({ config, speech, logger, pipecatRelays }),
+    prepareBot: createBotPreparer({
+      config,
+      speech,
+      llm: new LlmRouter(config, speech.llm, providerOfPlan(plan.llm.name)),
+      mcpProfiles,
+      policy: createAddressPolicy(config.FETCH_ALLOW_HOSTS),
+    }),
     serverApiKey: config.MEETING_BAAS_API_KEY,
     baseUrl: config.BASE_URL,
     tunnelUrl: options.tunnelUrl ?? (() => undefined),
@@ -119,6 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         images: { directory: join(config.DATA_DIR, "persona-images"), replicateToken: config.REPLICATE_API_TOKEN, replicateUrl: config.REPLICATE_API_URL },
         limits,
       }),
+      readyRoutes(() => checkReadiness({ plan, speech, maxBots: limits.maxBots, activeBots: () => bots.activeCount, acceptingBots: () => bots.acceptingBots })),
       metricsRoutes(bots), webhookRoutes(bots), roomApiRoutes(rooms), roomRoutes(rooms), pipecatBridgeRoutes(pipecatRelays)],
   });
   try {

@@ -25,7 +25,9 @@ export function createEngineFactory(deps: EngineFactoryDeps): (options: VoicePip
   return (options, request) => {
     const logger = deps.logger.child({ botId: options.botId });
     if (request.recorder) {
-      return new MeetingRecorder({ ...options, speech: deps.speech, directory: join(deps.config.DATA_DIR, "recordings"), logger });
+      const vadParams = options.overrides?.vadParams;
+      const speech = vadParams ? { ...deps.speech, vadParams } : deps.speech;
+      return new MeetingRecorder({ ...options, speech, directory: join(deps.config.DATA_DIR, "recordings"), logger });
     }
     if (request.pipeline === "pipecat") {
       const token = createPipecatToken();

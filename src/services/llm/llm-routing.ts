@@ -57,6 +57,12 @@ export function createProviderModel(provider: LlmProviderName, model: string, co
   return new OpenAiLanguageModel({ apiKey: config.LLM_API_KEY ?? config.OPENAI_API_KEY, baseUrl: config.LLM_BASE_URL, model });
 }
 
+/** The provider the process's own model speaks for, by its plan name (none for local GGUF or none). */
+export function providerOfPlan(name: string): LlmProviderName | undefined {
+  if (name === "openai-compatible") return "openai";
+  return name === "anthropic" || name === "zai" ? name : undefined;
+}
+
 export interface LlmChoice {
   llm_provider?: LlmProviderName | undefined;
   llm_model?: string | undefined;

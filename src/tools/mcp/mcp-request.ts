@@ -69,5 +69,5 @@ export const mcpProfileSchema = z
 
 export const mcpToolAccessSchema = z
   .enum(["read_only", "read_write"])
-  .default("read_only")
+  .meta({ default: "read_only" })
   .describe("Tools of the mcp_profile servers offered to the bot: read_only (the default) or read_write, as the profile file defines them");
