@@ -8,6 +8,7 @@ import { promptDataSourcesSchema, promptDataTokenLimitSchema } from "../prompt-d
 import { llmModelSchema, llmProviderSchema } from "../services/llm/llm-routing.js";
 import { speechSpeedSchema } from "../services/tts/speech-speed.js";
 import { mcpProfileSchema, mcpRequestSchema, mcpToolAccessSchema } from "../tools/mcp/mcp-request.js";
+import { ORIGINAL_BOT_REQUEST_EXAMPLE } from "./bot-request-example.js";
 import { turnConfigSchema } from "./turn-config.js";
 
 const httpUrl = z
@@ -58,7 +59,8 @@ export const botRequestSchema = z
     if (body.mcp_profile_tool_access === "read_write" && !body.mcp_profile) {
       context.addIssue({ code: "custom", path: ["mcp_profile_tool_access"], message: "read_write needs an mcp_profile" });
     }
-  });
+  })
+  .meta({ examples: [ORIGINAL_BOT_REQUEST_EXAMPLE] });
 
 export type BotRequest = z.infer<typeof botRequestSchema>;
 

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botRequestSchema } from "../../src/bots/bot-request.js";
+import { ORIGINAL_BOT_REQUEST_EXAMPLE as ORIGINAL_EXAMPLE } from "../../src/bots/bot-request-example.js";
 import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
 import { countTokens } from "../../src/prompt-data/token-budget.js";
 import type { RunningServer } from "../../src/server/start.js";
@@ -24,31 +25,6 @@ const MEET = "https://meet.google.com/abc-defg-hij";
 const NOTES_PAGE = `<!doctype html><html><head><title>ACME</title><script>track()</script></head><body>
 <h1>ACME account notes</h1><p>Renewal is due on <b>March 3</b>. Budget owner: Dana Whitfield.</p>
 <p>${"Background paragraph about the account history. ".repeat(400)}</p></body></html>`;
-
-/** The example request of the original API's OpenAPI document (July 2026), verbatim. */
-const ORIGINAL_EXAMPLE = {
-  meeting_url: "https://meet.google.com/abc-defg-hij",
-  bot_name: "Meeting Assistant",
-  personas: ["helpful_assistant", "meeting_facilitator"],
-  bot_image: "https://example.com/bot-avatar.png",
-  entry_message: "Hello! I'm here to assist with the meeting.",
-  enable_tools: true,
-  extra: { company: "ACME Corp", meeting_purpose: "Weekly sync" },
-  websocket_url: "wss://bots.example.com",
-  prompt_data_token_limit: 3000,
-  llm_provider: "anthropic",
-  llm_model: "claude-opus-4-8",
-  mcp_profile: "professional",
-  mcp_profile_tool_access: "read_only",
-  prompt_data_sources: [{ name: "CRM account notes", type: "url", url: "https://example.com/account-notes.md" }],
-  speech_speed: 1.15,
-  mcp: {
-    servers: [
-      { name: "crm", url: "https://mcp.example.com", transport: "streamable_http", tools: ["get_account", "list_recent_calls"], tool_allowlist: ["get_account", "list_recent_calls"] },
-    ],
-  },
-  prompt: "You are Meeting Assistant, a concise and professional AI bot that helps summarize key points and keep the meeting on track. Speak clearly and stay on topic.",
-};
 
 let docs: Server;
 let docsUrl = "";
