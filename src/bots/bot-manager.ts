@@ -93,8 +93,18 @@ export class BotManager {
     if (provider.requiresApiKey && !apiKey) {
       throw new AppError("API_KEY_MISSING", "Missing MeetingBaas API key: send it in the x-meeting-baas-api-key header");
     }
-    const resolved = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const clientId = newClientId();
+    // First, so a refused field is answered before a persona is drafted; released if the persona fails.
+    const setup = (await this.options.prepareBot?.(request, this.options.logger.child({ clientId, tenant: context.tenant }))) ?? NO_SETUP;
+    const resolved = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name }).catch(async (error: unknown) => {
+      await setup.close();
+      throw error;
+    });
+    if (this.shuttingDown) {
+      // Shutdown began while pages and tools loaded: it no longer waits for this bot.
+      await setup.close();
+      throw new AppError("SHUTTING_DOWN", "The server is shutting down and takes no new bots");
+    }
     const loopback = provider.name === "local" ? this.options.loopbackBase?.() : undefined;
     const wsBase = loopback ? { base: loopback, source: "loopback" } : resolveWebSocketBase({
       requestOverride: request.websocket_url,
@@ -106,7 +116,6 @@ export class BotManager {
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
     const botName = request.bot_name || resolved.name;
     const logger = this.options.logger.child({ clientId, persona: resolved.key, tenant: context.tenant });
-    const setup = (await this.options.prepareBot?.(request, logger)) ?? NO_SETUP;
     const persona = setup.promptAddition ? { ...resolved, systemPrompt: `${resolved.systemPrompt}\n\n${setup.promptAddition}` } : resolved;
     const spec: BotSpec = {
       clientId, botName, persona, request, providerName: provider.name, frequency, apiKey, tenant: context.tenant, streamBase: wsBase.base, greeted: false, overrides: setup.overrides,

@@ -5,7 +5,7 @@
  * and each new target checked the same way, caller headers dropped when a redirect leaves the
  * origin, a deadline, and a cap on the bytes read. Headers are never logged or echoed in errors.
  */
-import { type HeadersInit, fetch as undiciFetch } from "undici";
+import { Headers, type HeadersInit, fetch as undiciFetch } from "undici";
 import { errorMessage } from "../errors.js";
 import type { AddressPolicy } from "./address-policy.js";
 import { FetchFailedError, FetchRefusedError, type PinnedOrigin, type Resolver, pinOrigin } from "./pinned-origin.js";
@@ -40,7 +40,9 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   for (let hop = 0; ; hop++) {
     const pinned = await pinOrigin(target, options.policy, options.resolve);
     try {
-      const response = await request(target, pinned, { ...headers, accept: options.accept ?? "*/*" }, signal, options.timeoutMs);
+      const sent = new Headers(headers);
+      if (!sent.has("accept")) sent.set("accept", options.accept ?? "*/*");
+      const response = await request(target, pinned, sent, signal, options.timeoutMs);
       const location = response.headers.get("location");
       if (REDIRECTS.has(response.status) && location) {
         await response.body?.cancel();
