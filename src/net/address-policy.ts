@@ -11,7 +11,7 @@ import ipaddr from "ipaddr.js";
 export interface AddressPolicy {
   /** Whether a host name is on the allowlist by name (all of its addresses are then allowed). */
   allowsHostName(hostname: string): boolean;
-  /** Why this address may not be reached, or undefined when it may. */
+  /** What kind of address this is when it may not be reached ("a loopback address"), or undefined when it may. */
   refusalFor(address: string): string | undefined;
   /** Whether the allowlist opens this host or address (plain-HTTP headers are then acceptable too). */
   isAllowlisted(hostname: string, address?: string): boolean;
@@ -41,10 +41,10 @@ export function createAddressPolicy(allowHosts: readonly string[]): AddressPolic
     allowsHostName: (hostname) => names.has(bareHost(hostname)),
     isAllowlisted: (hostname, address) => names.has(bareHost(hostname)) || inAllowedRange(address ?? bareHost(hostname)),
     refusalFor(address) {
-      if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+      if (!ipaddr.isValid(address)) return "not an IP address";
       if (inAllowedRange(address)) return undefined;
       const range = normalize(ipaddr.parse(address)).range();
-      return range === "unicast" ? undefined : `${address} is a ${describeRange(range)} address`;
+      return range === "unicast" ? undefined : `a ${describeRange(range)} address`;
     },
   };
 }

@@ -39,7 +39,7 @@ describe("address policy", () => {
     for (const address of ["127.0.0.1", "::1", "10.1.2.3", "192.168.1.1", "172.16.0.9", "169.254.169.254", "fd00:ec2::254", "::ffff:127.0.0.1", "0.0.0.0", "100.100.100.200", "64:ff9b::a00:1"]) {
       expect(closed.refusalFor(address), address).toBeDefined();
     }
-    expect(closed.refusalFor("169.254.169.254")).toMatch(/link-local/);
+    expect(closed.refusalFor("169.254.169.254")).toBe("a link-local (cloud metadata) address");
     expect(closed.refusalFor("93.184.215.14")).toBeUndefined();
     expect(closed.refusalFor("2606:4700::1")).toBeUndefined();
   });
@@ -85,7 +85,7 @@ describe("safeFetch", () => {
       await expect(safeFetch(url, { ...base, policy: closed })).rejects.toBeInstanceOf(FetchRefusedError);
     }
     await expect(safeFetch("http://metadata.test/", { ...base, policy: closed, resolve: fakeDns({ "metadata.test": ["169.254.169.254"] }) })).rejects.toThrow(
-      /metadata.test resolves to 169.254.169.254 is a link-local/,
+      /^metadata.test resolves to 169.254.169.254, a link-local \(cloud metadata\) address, which this server does not fetch/,
     );
     expect(hits).toBe(0);
     const fetched = await safeFetch(`http://127.0.0.1:${port}/`, { ...base, policy: loopbackOpen });

@@ -55,7 +55,10 @@ export async function pinOrigin(url: URL, policy: AddressPolicy, resolve: Resolv
   const byName = policy.allowsHostName(host);
   for (const { address } of addresses) {
     const refusal = byName ? undefined : policy.refusalFor(address);
-    if (refusal) throw new FetchRefusedError(`${host === address ? "" : `${host} resolves to `}${refusal}, which this server does not fetch (FETCH_ALLOW_HOSTS can open it)`);
+    if (refusal) {
+      const what = host === address ? `${address} is ${refusal}` : `${host} resolves to ${address}, ${refusal}`;
+      throw new FetchRefusedError(`${what}, which this server does not fetch (FETCH_ALLOW_HOSTS can open it)`);
+    }
   }
   const dispatcher = new Agent({
     connect: {

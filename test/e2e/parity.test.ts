@@ -131,7 +131,7 @@ describe("parity fields with the loopback allowlist", () => {
     expect(countTokens(block.trim())).toBeLessThanOrEqual(600);
     expect(system).toContain("Look customers up in the CRM before answering.");
     expect(ask?.tools?.map((tool) => tool.function.name)).toEqual(["get_weather", "get_time", "mcp_crm_get_account"]);
-    expect(ask?.messages.at(-1)?.role).toBe("user");
+    expect(ask?.messages.at(-1)).toMatchObject({ role: "user", content: expect.stringMatching(/^Alice: .*acme/i) });
 
     expect(mcp.calls).toContainEqual({ tool: "get_account", arguments: { account: "ACME" } });
     expect(mcp.requestHeaders.every((headers) => headers.authorization === "Bearer crm-secret-token")).toBe(true);
@@ -243,7 +243,7 @@ describe("a server without the allowlist", () => {
     expect((await json(tools)).message).toMatch(/^mcp\.servers\[0\]\.url: 127\.0\.0\.1 is a loopback address/);
     const named = await post(server, { meeting_url: MEET, prompt_data_sources: [{ type: "url", url: `http://localhost:${new URL(docsUrl).port}/account-notes.html` }] });
     expect(named.status).toBe(400);
-    expect((await json(named)).message).toMatch(/^prompt_data_sources\[0\]\.url: localhost resolves to .* loopback/);
+    expect((await json(named)).message).toMatch(/^prompt_data_sources\[0\]\.url: localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
     expect(docRequests.length).toBe(docsBefore);
     expect(mcp.requestHeaders.length).toBe(mcpBefore);
     expect(baas.requests).toHaveLength(0);
