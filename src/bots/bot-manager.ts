@@ -81,6 +81,8 @@ export class BotManager {
   private readonly apiKeys = new Map<Bot, string | undefined>();
   /** What each launched bot holds beyond its engine (MCP sessions), freed when it finishes. */
   private readonly setups = new Map<Bot, BotSetup>();
+  /** Setups being released (MCP sessions, stdio servers); shutdown waits for them. */
+  private readonly releasing = new Set<Promise<void>>();
   private shuttingDown = false;
 
   constructor(private readonly options: BotManagerOptions) {}
@@ -319,7 +321,7 @@ export class BotManager {
   async shutdown(timeoutMs: number): Promise<{ left: number; pending: number }> {
     this.shuttingDown = true;
     const active = this.list().filter((bot) => !bot.isFinal);
-    const all = Promise.allSettled(active.map((bot) => this.leave(bot.id)));
+    const all = Promise.allSettled(active.map((bot) => this.leave(bot.id))).then(() => Promise.allSettled([...this.releasing]));
     const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([all, timeout]);
     const pending = active.filter((bot) => !bot.isFinal).length;
@@ -354,8 +356,14 @@ export class BotManager {
     this.persistStatus(bot);
     const setup = this.setups.get(bot);
     this.setups.delete(bot);
-    // close() never rejects; this only keeps a broken one from going unnoticed.
-    setup?.close().catch((error: unknown) => this.options.logger.error({ err: errorMessage(error) }, "could not free a bot's resources"));
+    if (setup) {
+      // close() never rejects; the catch only keeps a broken one from going unnoticed.
+      const release: Promise<void> = setup
+        .close()
+        .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error) }, "could not free a bot's resources"))
+        .finally(() => this.releasing.delete(release));
+      this.releasing.add(release);
+    }
     this.byClientId.delete(bot.settings.clientId);
     this.apiKeys.delete(bot);
     const finished = this.list().filter((candidate) => candidate.isFinal);

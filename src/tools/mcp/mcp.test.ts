@@ -87,9 +87,13 @@ describe("MCP tools of a bot", () => {
     try {
       expect(mcp.tools.map((tool) => tool.name)).toContain("mcp_crm_update_account");
       expect(await byName(mcp.tools, "mcp_crm_get_account").run({ account: "acme" }, context())).toBe(ACME_ACCOUNT_ANSWER);
+      expect(crm.openSseSessions).toBe(1);
     } finally {
       await mcp.close();
     }
+    const deadline = Date.now() + 5000;
+    while (crm.openSseSessions > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(crm.openSseSessions).toBe(0);
   });
 
   it("refuses loopback, private and metadata servers without the allowlist, before connecting, naming the field", async () => {

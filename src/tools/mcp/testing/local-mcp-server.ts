@@ -63,6 +63,11 @@ export class LocalMcpServer {
     return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
+  /** SSE sessions whose stream is still open (a client that closed has none left). */
+  get openSseSessions(): number {
+    return this.sseSessions.size;
+  }
+
   async stop(): Promise<void> {
     for (const transport of this.sseSessions.values()) await transport.close();
     this.http.closeAllConnections();
