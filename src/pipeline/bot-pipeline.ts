@@ -48,8 +48,9 @@ export class BotPipeline implements VoicePipeline {
     const systemPrompt = overrides.toolInstructions ? `${persona.systemPrompt}\n\n${overrides.toolInstructions}` : persona.systemPrompt;
     const conversation = new Conversation(systemPrompt, options.maxContextMessages);
     const metrics = this.metricsTracker;
-    // Made once per bot: the LLM stage caches the tools' schemas by this list.
-    const tools = [...(options.enableTools ? services.tools : []), ...(overrides.tools ?? [])];
+    // The LLM stage caches schemas by list: bots without tools of their own share the built-in list.
+    const builtIn = options.enableTools ? services.tools : [];
+    const tools = overrides.tools?.length ? [...builtIn, ...overrides.tools] : builtIn;
     this.vad = new VoiceActivityStage(services.vadModel, overrides.vadParams ?? services.vadParams, metrics);
     this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
     const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };
