@@ -34,7 +34,7 @@ export function mcpTool({ client, serverName, tool, timeoutMs, takenNames }: Mcp
     name,
     description,
     args: anyArguments,
-    parameters: { ...tool.inputSchema, type: "object" },
+    parameters: modelSchema(tool.inputSchema),
     async run(args, context) {
       try {
         const result = await client.callTool({ name: tool.name, arguments: args as Record<string, unknown> }, undefined, { signal: context.signal, timeout: timeoutMs });
@@ -47,6 +47,12 @@ export function mcpTool({ client, serverName, tool, timeoutMs, takenNames }: Mcp
       }
     },
   };
+}
+
+/** The server's input schema as LLM APIs take it: an object schema without a `$schema` marker. */
+function modelSchema(inputSchema: McpToolDescription["inputSchema"]): Record<string, unknown> {
+  const { $schema: _marker, ...schema } = inputSchema as Record<string, unknown>;
+  return { ...schema, type: "object" };
 }
 
 /** Text parts joined, structured content as JSON, other parts named by type. */
