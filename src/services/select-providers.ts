@@ -58,7 +58,7 @@ function chooseLlm(config: Config): ProviderPlan["llm"] {
   return {
     name: "none",
     reason: "no LLM configured: bots say which setting is missing",
-    missing: ["LLM_BASE_URL (an OpenAI-compatible server such as Ollama or llama.cpp), OPENAI_API_KEY, or LLM_MODEL_PATH (a GGUF file)"],
+    missing: ["LLM_BASE_URL (an OpenAI-compatible server such as Ollama or llama.cpp), OPENAI_API_KEY, ANTHROPIC_API_KEY, ZAI_API_KEY, or LLM_MODEL_PATH (a GGUF file)"],
   };
 }
 
