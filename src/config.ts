@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { parseApiKeys } from "./core/api-keys.js";
+import { createAddressPolicy } from "./net/address-policy.js";
 
 const optionalString = z
   .string()
@@ -69,13 +70,20 @@ export const configSchema = z.object({
   GLADIA_API_KEY: optionalString,
   GLADIA_API_URL: z.url().default("https://api.gladia.io"),
 
-  LLM_PROVIDER: z.enum(["auto", "openai", "local", "none"]).default("auto"),
+  LLM_PROVIDER: z.enum(["auto", "openai", "anthropic", "zai", "local", "none"]).default("auto"),
   OPENAI_API_KEY: optionalString,
   LLM_API_KEY: optionalString,
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().default("gpt-4o-mini"),
   LLM_MODEL_PATH: optionalString,
   LLM_MAX_CONTEXT_MESSAGES: z.coerce.number().int().min(4).default(40),
+  // Further providers a bot may pick with llm_provider; their keys only ever come from here.
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_API_URL: z.url().default("https://api.anthropic.com"),
+  ANTHROPIC_MODEL: z.string().default("claude-opus-4-8"),
+  ZAI_API_KEY: optionalString,
+  ZAI_API_URL: z.url().default("https://api.z.ai/api/paas/v4"),
+  ZAI_MODEL: z.string().default("glm-5.2"),
 
   TTS_PROVIDER: z.enum(["auto", "cartesia", "local"]).default("auto"),
   CARTESIA_API_KEY: optionalString,
@@ -84,6 +92,8 @@ export const configSchema = z.object({
   /** Most PocketSphinx decoders loaded at once (each ~100 MB); default one per core, at least two. */
   LOCAL_STT_DECODERS: z.coerce.number().int().min(1).optional(),
   LOCAL_TTS_VOICE: z.enum(["awb", "slt", "rms", "kal16"]).default("awb"),
+  /** Speaking speed multiplier when a request gives no speech_speed. */
+  TTS_SPEED: number(1).pipe(z.number().min(0.6).max(1.5)),
 
   VAD_THRESHOLD: number(0.5).pipe(z.number().min(0).max(1)),
   VAD_MIN_SPEECH_MS: number(250).pipe(z.number().min(0)),
@@ -99,6 +109,24 @@ export const configSchema = z.object({
   /** The bot registry file; default DATA_DIR/bots.sqlite, `:memory:` keeps nothing across restarts. */
   BOT_REGISTRY_FILE: optionalString,
   ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(1000).default(50),
+
+  // Fetches a request chooses (prompt data URLs, MCP servers) reach public addresses only, unless
+  // listed here: host names, addresses or CIDR ranges, comma-separated.
+  FETCH_ALLOW_HOSTS: optionalString.transform((text, context) => {
+    const entries = (text ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    try {
+      createAddressPolicy(entries);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: `not a host name, address or CIDR range: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    return entries;
+  }),
+  PROMPT_DATA_FETCH_TIMEOUT_MS: milliseconds(10_000),
+  PROMPT_DATA_MAX_BYTES: z.coerce.number().int().min(1).default(1_000_000),
+  /** Named MCP server presets (YAML or JSON) that requests pick with mcp_profile. */
+  MCP_PROFILES_FILE: optionalString,
+  /** Connect and tool-call timeout for MCP servers that set no timeout_seconds. */
+  MCP_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
 
   WEATHER_API_URL: z.url().default("https://wttr.in"),
   NGROK_AUTHTOKEN: optionalString,

@@ -10,8 +10,8 @@ import madge from "madge";
 import { describe, expect, it } from "vitest";
 
 const LEVELS: Record<string, number> = {
-  core: 0, util: 0, audio: 0, config: 0, logger: 0,
-  services: 1, tools: 1,
+  core: 0, util: 0, audio: 0, net: 0, config: 0, logger: 0,
+  services: 1, tools: 1, "prompt-data": 1,
   pipeline: 2,
   meeting: 3, personas: 3,
   bots: 4,

@@ -9,12 +9,15 @@ import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
 import type { AudioFrequency } from "../meeting/meeting-provider.js";
 import { Bot } from "./bot.js";
-import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoicePipelineOptions } from "../core/bot-contracts.js";
+import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline } from "../core/bot-contracts.js";
+import type { VoicePipelineOptions } from "../pipeline/voice-pipeline-options.js";
+import type { BotServiceOverrides } from "../services/speech-services.js";
 import type { BotInfo, BotRequest, BotStatus } from "./bot-request.js";
 import type { BotRegistry } from "./registry/bot-store.js";
 import { AlreadyGreetedEngine } from "./registry/greeted-engine.js";
 import { type ResumableBot, savedBotInfo } from "./registry/saved-bot.js";
 import { botImageUrl } from "./bot-image.js";
+import { type BotSetup, NO_SETUP, type PrepareBot } from "./setup/prepare-bot.js";
 import { newClientId, resolveWebSocketBase, streamUrl } from "./websocket-url.js";
 
 export interface BotManagerOptions {
@@ -36,6 +39,8 @@ export interface BotManagerOptions {
   registry?: BotRegistry;
   /** Whether `bot_image` may be plain http:// (a loopback-only development server). */
   allowHttpImages?: boolean;
+  /** Makes ready what a request adds to its bot (prompt data, MCP tools, LLM, turn and speed); may refuse with a 4xx. */
+  prepareBot?: PrepareBot;
 }
 
 export interface LaunchContext {
@@ -69,6 +74,7 @@ interface BotSpec {
   streamBase: string;
   /** Resumed in the call: the meeting already heard its greeting. */
   greeted: boolean;
+  overrides?: BotServiceOverrides;
 }
 
 /** Finished bots kept for status queries. */
@@ -81,6 +87,10 @@ export class BotManager {
   /** The secret in the webhook URL each bot's provider posts to. */
   private readonly webhookTokens = new WeakMap<Bot, string>();
   private readonly meetingLinks = new WeakMap<Bot, string>();
+  /** What each launched bot holds beyond its engine (MCP sessions), freed when it finishes. */
+  private readonly setups = new Map<Bot, BotSetup>();
+  /** Setups being released (MCP sessions, stdio servers); shutdown waits for them. */
+  private readonly releasing = new Set<Promise<void>>();
   private shuttingDown = false;
 
   constructor(private readonly options: BotManagerOptions) {}
@@ -96,8 +106,18 @@ export class BotManager {
     if (provider.requiresApiKey && !apiKey) {
       throw new AppError("API_KEY_MISSING", "Missing MeetingBaas API key: send it in the x-meeting-baas-api-key header");
     }
-    const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const clientId = newClientId();
+    // First, so a refused field is answered before a persona is drafted; released if the persona fails.
+    const setup = (await this.options.prepareBot?.(request, this.options.logger.child({ clientId, tenant: context.tenant }))) ?? NO_SETUP;
+    const resolved = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name }).catch(async (error: unknown) => {
+      await setup.close();
+      throw error;
+    });
+    if (this.shuttingDown) {
+      // Shutdown began while pages and tools loaded: it no longer waits for this bot.
+      await setup.close();
+      throw new AppError("SHUTTING_DOWN", "The server is shutting down and takes no new bots");
+    }
     const loopback = provider.name === "local" ? this.options.loopbackBase?.() : undefined;
     const wsBase = loopback ? { base: loopback, source: "loopback" } : resolveWebSocketBase({
       requestOverride: request.websocket_url,
@@ -107,25 +127,33 @@ export class BotManager {
       encrypted: context.encrypted,
     });
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
-    const botName = request.bot_name || persona.name;
-    const logger = this.options.logger.child({ clientId, persona: persona.key, tenant: context.tenant });
+    const botName = request.bot_name || resolved.name;
+    const logger = this.options.logger.child({ clientId, persona: resolved.key, tenant: context.tenant });
+    const persona = setup.promptAddition ? { ...resolved, systemPrompt: `${resolved.systemPrompt}\n\n${setup.promptAddition}` } : resolved;
     const spec: BotSpec = {
-      clientId, botName, persona, request, providerName: provider.name, frequency, apiKey, tenant: context.tenant, streamBase: wsBase.base, greeted: false,
+      clientId, botName, persona, request, providerName: provider.name, frequency, apiKey, tenant: context.tenant, streamBase: wsBase.base, greeted: false, overrides: setup.overrides,
     };
-    this.options.registry?.saveLaunch({
-      clientId,
-      provider: provider.name,
-      meetingUrl: request.meeting_url,
-      botName,
-      persona,
-      pipeline: request.pipeline,
-      recorder: request.recorder,
-      enableTools: request.enable_tools,
-      audioFrequency: frequency,
-      apiKey,
-      tenant: context.tenant,
-    });
-    const bot = this.createBot(spec, logger);
+    let bot: Bot;
+    try {
+      this.options.registry?.saveLaunch({
+        clientId,
+        provider: provider.name,
+        meetingUrl: request.meeting_url,
+        botName,
+        persona,
+        pipeline: request.pipeline,
+        recorder: request.recorder,
+        enableTools: request.enable_tools,
+        audioFrequency: frequency,
+        apiKey,
+        tenant: context.tenant,
+      });
+      bot = this.createBot(spec, logger);
+    } catch (error) {
+      await setup.close();
+      throw error;
+    }
+    this.setups.set(bot, setup);
     const webhookToken = randomBytes(18).toString("base64url");
     this.webhookTokens.set(bot, webhookToken);
     const botImage = botImageUrl({
@@ -220,7 +248,7 @@ export class BotManager {
       },
       ({ sendAudio, onFatal }) => {
         const engine = this.options.createEngine(
-          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, sendAudio, onFatal },
+          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, overrides: spec.overrides, sendAudio, onFatal },
           request,
         );
         return spec.greeted ? new AlreadyGreetedEngine(engine) : engine;
@@ -290,6 +318,11 @@ export class BotManager {
     return [...live, ...saved];
   }
 
+  /** False once shutdown began. */
+  get acceptingBots(): boolean {
+    return !this.shuttingDown;
+  }
+
   get activeCount(): number {
     return this.list().filter((bot) => !bot.isFinal).length;
   }
@@ -316,7 +349,7 @@ export class BotManager {
   async shutdown(timeoutMs: number): Promise<{ left: number; pending: number }> {
     this.shuttingDown = true;
     const active = this.list().filter((bot) => !bot.isFinal);
-    const all = Promise.allSettled(active.map((bot) => this.leave(bot.id)));
+    const all = Promise.allSettled(active.map((bot) => this.leave(bot.id))).then(() => Promise.allSettled([...this.releasing]));
     const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([all, timeout]);
     const pending = active.filter((bot) => !bot.isFinal).length;
@@ -349,6 +382,16 @@ export class BotManager {
 
   private forget(bot: Bot): void {
     this.persistStatus(bot);
+    const setup = this.setups.get(bot);
+    this.setups.delete(bot);
+    if (setup) {
+      // close() never rejects; the catch only keeps a broken one from going unnoticed.
+      const release: Promise<void> = setup
+        .close()
+        .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error) }, "could not free a bot's resources"))
+        .finally(() => this.releasing.delete(release));
+      this.releasing.add(release);
+    }
     this.byClientId.delete(bot.settings.clientId);
     this.apiKeys.delete(bot);
     const finished = this.list().filter((candidate) => candidate.isFinal);

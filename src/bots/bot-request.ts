@@ -6,6 +6,12 @@
 import { z } from "zod";
 import { isValidPersonaName } from "../personas/persona-store.js";
 import { botImageProblem, meetingUrlProblem, websocketUrlProblem } from "./url-checks.js";
+import { promptDataSourcesSchema, promptDataTokenLimitSchema } from "../prompt-data/prompt-data-request.js";
+import { llmModelSchema, llmProviderSchema } from "../services/llm/llm-routing.js";
+import { speechSpeedSchema } from "../services/tts/speech-speed.js";
+import { mcpProfileSchema, mcpRequestSchema, mcpToolAccessSchema } from "../tools/mcp/mcp-request.js";
+import { ORIGINAL_BOT_REQUEST_EXAMPLE } from "./bot-request-example.js";
+import { turnConfigSchema } from "./turn-config.js";
 
 /** A string field checked by one of the URL checks, whose answer becomes the 400's message. */
 function checkedUrl(problem: (value: string) => string | undefined) {
@@ -39,7 +45,7 @@ export const botRequestSchema = z
     bot_image: checkedUrl(botImageProblem).optional().describe("Avatar image shown by the meeting bot: an https:// URL of a .png, .jpg, .gif, .webp or .svg file"),
     entry_message: z.string().trim().max(500).optional().describe("Spoken once when the bot is admitted"),
     extra: z.record(z.string(), z.unknown()).optional().describe("Free JSON handed to the meeting provider and echoed in its webhooks"),
-    enable_tools: z.boolean().default(true).describe("Let the LLM call tools such as weather and time"),
+    enable_tools: z.boolean().default(true).describe("Let the LLM call the built-in tools such as weather and time (MCP tools follow `mcp`)"),
     prompt: z.string().trim().min(1).max(8000).optional().describe("A custom persona description; wins over `personas`"),
     websocket_url: checkedUrl(websocketUrlProblem)
       .optional()
@@ -50,8 +56,24 @@ export const botRequestSchema = z
       .default("builtin")
       .describe("builtin: the server's own voice pipeline; pipecat: relay audio to an external Pipecat pipeline, which connects to the pipecat_url returned by this call"),
     recorder: z.boolean().default(false).describe("A listen-only bot that records the meeting's audio and transcript and never speaks"),
+    // Fields of the original API (2026): see src/bots/setup/prepare-bot.ts for what each one does.
+    turn_config: turnConfigSchema.optional(),
+    prompt_data_sources: promptDataSourcesSchema.optional(),
+    prompt_data_token_limit: promptDataTokenLimitSchema.optional(),
+    mcp: mcpRequestSchema.optional(),
+    mcp_profile: mcpProfileSchema.optional(),
+    mcp_profile_tool_access: mcpToolAccessSchema.optional(),
+    llm_provider: llmProviderSchema.optional(),
+    llm_model: llmModelSchema.optional(),
+    speech_speed: speechSpeedSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, context) => {
+    if (body.mcp_profile_tool_access === "read_write" && !body.mcp_profile) {
+      context.addIssue({ code: "custom", path: ["mcp_profile_tool_access"], message: "read_write needs an mcp_profile" });
+    }
+  })
+  .meta({ examples: [ORIGINAL_BOT_REQUEST_EXAMPLE] });
 
 export type BotRequest = z.infer<typeof botRequestSchema>;
 

@@ -5,7 +5,7 @@
  * `personas` manages the persona library.
  */
 import { Command } from "commander";
-import { VERSION } from "../server/version.js";
+import { VERSION } from "../core/version.js";
 import { joinCommand } from "./commands/join.js";
 import { personasCommand } from "./commands/personas.js";
 import { serveCommand } from "./commands/serve.js";

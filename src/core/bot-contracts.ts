@@ -52,16 +52,6 @@ export interface VoicePipeline {
   readonly peerToken?: string;
 }
 
-export interface VoicePipelineOptions {
-  botId: string;
-  streamSampleRate: 16000 | 24000;
-  persona: ResolvedPersona;
-  enableTools: boolean;
-  sendAudio(pcm: Int16Array): void;
-  /** The engine cannot go on (a broken stage, a failed relay or recording): the bot fails and leaves. */
-  onFatal(error: Error): void;
-}
-
 /** The provider's live audio connection to one bot, seen from the bot. */
 export interface MeetingStream {
   sendAudio(pcm: Int16Array): void;

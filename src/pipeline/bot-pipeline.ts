@@ -6,7 +6,8 @@
  * Errors that travel up past the first stage are judged by the fault policy; one that makes the
  * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
  */
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../core/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../core/bot-contracts.js";
+import type { VoicePipelineOptions } from "./voice-pipeline-options.js";
 import type { SpeechServices } from "../services/speech-services.js";
 import type { Logger } from "../logger.js";
 import { Conversation } from "./conversation.js";
@@ -45,9 +46,14 @@ export class BotPipeline implements VoicePipeline {
 
   constructor(private readonly options: BotPipelineOptions) {
     const { services, persona } = options;
-    const conversation = new Conversation(persona.systemPrompt, options.maxContextMessages);
+    const overrides = options.overrides ?? {};
+    const systemPrompt = overrides.toolInstructions ? `${persona.systemPrompt}\n\n${overrides.toolInstructions}` : persona.systemPrompt;
+    const conversation = new Conversation(systemPrompt, options.maxContextMessages);
     const metrics = this.metricsTracker;
-    this.vad = new VoiceActivityStage(services.vadModel, services.vadParams, metrics);
+    // The LLM stage caches schemas by list: bots without tools of their own share the built-in list.
+    const builtIn = options.enableTools ? services.tools : [];
+    const tools = overrides.tools?.length ? [...builtIn, ...overrides.tools] : builtIn;
+    this.vad = new VoiceActivityStage(services.vadModel, overrides.vadParams ?? services.vadParams, metrics);
     this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
     const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };
     this.pipeline = new Pipeline(
@@ -57,13 +63,13 @@ export class BotPipeline implements VoicePipeline {
         new TranscriptionStage(services.stt, persona.language),
         new UserTurnStage(conversation, metrics),
         new ResponseStage({
-          llm: services.llm,
+          llm: overrides.llm ?? services.llm,
           conversation,
           metrics,
-          tools: options.enableTools ? services.tools : [],
+          tools,
           toolContext: { weatherApiUrl: options.weatherApiUrl, now: () => new Date() },
         }),
-        new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics }),
+        new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics, speed: overrides.speechSpeed }),
         this.output,
       ],
       {

@@ -21,7 +21,7 @@ import { registerRateLimiting } from "./limits/rate-limits.js";
 import { type ServerLimits, availableMemory, describeLimits, resolveLimits } from "./limits/server-limits.js";
 import { botRoutes } from "./routes/bots.js";
 import { type Health, healthRoutes } from "./routes/health.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../core/version.js";
 import { meetingStreamRoutes } from "./ws/meeting-stream.js";
 
 export interface AppDependencies {

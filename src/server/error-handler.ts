@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError } from "../core/errors.js";
+import { fieldPath } from "../util/field-path.js";
 
 interface ValidationIssue {
   instancePath?: string;
@@ -15,7 +16,8 @@ interface ValidationIssue {
 }
 
 function describeIssue(issue: ValidationIssue, context: string | undefined): string {
-  const path = issue.params?.issue?.path?.join(".") || issue.instancePath?.replace(/^\//, "").replaceAll("/", ".");
+  const segments = issue.params?.issue?.path ?? issue.instancePath?.split("/").filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)) ?? [];
+  const path = fieldPath(segments);
   // A field of the body is named by its path alone; the body itself, or another part, by where it is.
   const where = path ? [context === "body" ? undefined : context, path].filter(Boolean).join(" ") : (context ?? "body");
   return `${where}: ${issue.message}`;

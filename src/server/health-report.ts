@@ -7,7 +7,7 @@ import type { BotManager } from "../bots/bot-manager.js";
 import type { ProviderPlan } from "../services/select-providers.js";
 import type { Health } from "./routes/health.js";
 import { redactDeep } from "../util/redact.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../core/version.js";
 
 const startedAt = Date.now();
 

@@ -11,6 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
 import type { SpeechServices } from "../services/speech-services.js";
 import { createEngineFactory } from "../bots/engines/create-engine.js";
+import { createBotPreparer } from "../bots/setup/prepare-bot.js";
 import { BotStore } from "../bots/registry/bot-store.js";
 import { recoverBots } from "../bots/registry/recover-bots.js";
 import type { Config } from "../config.js";
@@ -29,12 +30,17 @@ import { personaImageServices } from "../personas/images/image-services.js";
 import { StorePersonaResolver } from "../personas/persona-resolver.js";
 import { PersonaStore } from "../personas/persona-store.js";
 import { createSpeechServices } from "../services/create-speech-services.js";
+import { LlmRouter, providerOfPlan } from "../services/llm/llm-routing.js";
 import { planProviders } from "../services/select-providers.js";
+import { createAddressPolicy } from "../net/address-policy.js";
+import { loadMcpProfiles } from "../tools/mcp/mcp-profiles.js";
 import { buildApp } from "./app.js";
 import { accessMode } from "./auth/exposure.js";
 import { availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
 import { SelfOrigins, ownAddress } from "../util/self-origins.js";
+import { checkReadiness } from "./readiness.js";
+import { readyRoutes } from "./routes/ready.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
 import { webhookRoutes } from "./routes/webhook.js";
@@ -77,6 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const personas = await new PersonaStore(personaDirectories(config)).load();
   for (const problem of personas.problems) logger.warn(problem, "persona skipped");
   const plan = planProviders(config);
+  const mcpProfiles = loadMcpProfiles(config.MCP_PROFILES_FILE);
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
@@ -103,6 +110,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       speech.llm.name === "none" ? undefined : (prompt) => createPersonaFromDescription(speech.llm, prompt),
     ),
     createEngine: createEngineFactory({ config, speech, logger, pipecatRelays }),
+    prepareBot: createBotPreparer({
+      config,
+      speech,
+      llm: new LlmRouter(config, speech.llm, providerOfPlan(plan.llm.name)),
+      mcpProfiles,
+      policy: createAddressPolicy(config.FETCH_ALLOW_HOSTS),
+    }),
     serverApiKey: config.MEETING_BAAS_API_KEY,
     baseUrl: config.BASE_URL,
     tunnelUrl: options.tunnelUrl ?? (() => undefined),
@@ -132,6 +146,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         publicBaseUrl: () => config.BASE_URL ?? options.tunnelUrl?.(),
         limits,
       }),
+      readyRoutes(() => checkReadiness({ plan, speech, maxBots: limits.maxBots, activeBots: () => bots.activeCount, acceptingBots: () => bots.acceptingBots })),
       metricsRoutes(bots),
       webhookRoutes({ bots, signingSecret: config.MEETING_BAAS_WEBHOOK_SECRET }),
       roomApiRoutes({ hub: rooms, secret: roomApiSecret, selfUrl: () => selfUrl }),

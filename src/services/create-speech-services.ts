@@ -7,6 +7,7 @@ import type { SpeechServices } from "./speech-services.js";
 import type { Config } from "../config.js";
 import { ALL_TOOLS } from "../tools/registry.js";
 import type { LanguageModel } from "./llm/language-model.js";
+import { createProviderModel, defaultModelFor } from "./llm/llm-routing.js";
 import { LocalGgufLanguageModel } from "./llm/local-gguf-language-model.js";
 import { OpenAiLanguageModel } from "./llm/openai-language-model.js";
 import { UnavailableLanguageModel } from "./llm/unavailable-language-model.js";
@@ -45,6 +46,7 @@ function createLlm(plan: ProviderPlan, config: Config): LanguageModel {
   if (plan.llm.name === "openai-compatible") {
     return new OpenAiLanguageModel({ apiKey: config.LLM_API_KEY ?? config.OPENAI_API_KEY, baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL });
   }
+  if (plan.llm.name === "anthropic" || plan.llm.name === "zai") return createProviderModel(plan.llm.name, defaultModelFor(plan.llm.name, config), config);
   if (plan.llm.name === "local-gguf" && config.LLM_MODEL_PATH) return new LocalGgufLanguageModel(config.LLM_MODEL_PATH);
   return new UnavailableLanguageModel();
 }

@@ -17,7 +17,7 @@ export interface ProviderChoice {
 }
 
 export type SttName = "deepgram" | "gladia" | "pocketsphinx" | "none";
-export type LlmName = "openai-compatible" | "local-gguf" | "none";
+export type LlmName = "openai-compatible" | "anthropic" | "zai" | "local-gguf" | "none";
 export type TtsName = "cartesia" | "flite" | "none";
 
 export interface ProviderPlan {
@@ -46,6 +46,14 @@ function chooseLlm(config: Config): ProviderPlan["llm"] {
     const why = config.LLM_BASE_URL ? `LLM_BASE_URL=${config.LLM_BASE_URL}` : "OPENAI_API_KEY is set";
     return { name: "openai-compatible", reason: `${why}, model ${config.LLM_MODEL}`, missing: remote ? [] : ["LLM_BASE_URL or OPENAI_API_KEY"] };
   }
+  if (want === "anthropic" || (want === "auto" && config.ANTHROPIC_API_KEY)) {
+    const why = want === "auto" ? "ANTHROPIC_API_KEY is set" : "LLM_PROVIDER=anthropic";
+    return { name: "anthropic", reason: `${why}, model ${config.ANTHROPIC_MODEL}`, missing: config.ANTHROPIC_API_KEY ? [] : ["ANTHROPIC_API_KEY"] };
+  }
+  if (want === "zai" || (want === "auto" && config.ZAI_API_KEY)) {
+    const why = want === "auto" ? "ZAI_API_KEY is set" : "LLM_PROVIDER=zai";
+    return { name: "zai", reason: `${why}, model ${config.ZAI_MODEL}`, missing: config.ZAI_API_KEY ? [] : ["ZAI_API_KEY"] };
+  }
   if (want === "local" || (want === "auto" && config.LLM_MODEL_PATH)) {
     return {
       name: "local-gguf",
@@ -56,7 +64,7 @@ function chooseLlm(config: Config): ProviderPlan["llm"] {
   return {
     name: "none",
     reason: "no LLM configured: bots say which setting is missing",
-    missing: ["LLM_BASE_URL (an OpenAI-compatible server such as Ollama or llama.cpp), OPENAI_API_KEY, or LLM_MODEL_PATH (a GGUF file)"],
+    missing: ["LLM_BASE_URL (an OpenAI-compatible server such as Ollama or llama.cpp), OPENAI_API_KEY, ANTHROPIC_API_KEY, ZAI_API_KEY, or LLM_MODEL_PATH (a GGUF file)"],
   };
 }
 

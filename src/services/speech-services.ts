@@ -17,3 +17,18 @@ export interface SpeechServices {
   tools: Tool[];
   vadParams: VadParams;
 }
+
+/**
+ * What one bot's request changes in the shared services, each optional: the bot keeps the shared
+ * instance for everything it does not override, so no per-bot copy of the services is made.
+ */
+export interface BotServiceOverrides {
+  llm?: LanguageModel;
+  /** Tools added to the built-in ones (a bot's MCP tools). */
+  tools?: Tool[];
+  /** Appended to the system prompt while these tools are live (how to use them). */
+  toolInstructions?: string;
+  vadParams?: VadParams;
+  /** Speaking speed multiplier. */
+  speechSpeed?: number;
+}

@@ -21,6 +21,7 @@ export function toolSchemas(tools: readonly Tool[]): ToolSchema[] {
   const cached = schemaCache.get(tools);
   if (cached) return cached;
   const schemas = tools.map((tool) => {
+    if (tool.parameters) return { name: tool.name, description: tool.description, parameters: tool.parameters };
     // The input view: fields with defaults are optional for the model.
     const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.args, { io: "input" }) as Record<string, unknown>;
     return { name: tool.name, description: tool.description, parameters };

@@ -17,6 +17,11 @@ export interface Tool<Args extends z.ZodType = z.ZodType> {
   description: string;
   /** Validates the model's arguments; its JSON Schema is what the model sees. */
   args: Args;
+  /**
+   * The JSON Schema the model sees, when it comes from elsewhere (an MCP server publishes its own);
+   * `args` then only checks the shape and the tool's owner validates the rest.
+   */
+  parameters?: Record<string, unknown>;
   /** Returns the text handed back to the model; failures are returned as a sentence, not thrown. */
   run(args: z.infer<Args>, context: ToolContext): Promise<string>;
 }

@@ -9,7 +9,8 @@ import type { Logger } from "../../logger.js";
 import { PipecatRelay } from "../../meeting/pipecat/pipecat-relay.js";
 import { type PipecatRelayRegistry, createPipecatToken } from "../../meeting/pipecat/pipecat-relay-registry.js";
 import { createBotPipeline } from "../../pipeline/bot-pipeline.js";
-import type { VoicePipeline, VoicePipelineOptions } from "../../core/bot-contracts.js";
+import type { VoicePipeline } from "../../core/bot-contracts.js";
+import type { VoicePipelineOptions } from "../../pipeline/voice-pipeline-options.js";
 import type { SpeechServices } from "../../services/speech-services.js";
 import type { BotRequest } from "../bot-request.js";
 import { MeetingRecorder } from "./meeting-recorder.js";
@@ -26,7 +27,9 @@ export function createEngineFactory(deps: EngineFactoryDeps): (options: VoicePip
   return (options, request) => {
     const logger = deps.logger.child({ botId: options.botId });
     if (request.recorder) {
-      return new MeetingRecorder({ ...options, speech: deps.speech, directory: join(deps.config.DATA_DIR, "recordings"), logger });
+      const vadParams = options.overrides?.vadParams;
+      const speech = vadParams ? { ...deps.speech, vadParams } : deps.speech;
+      return new MeetingRecorder({ ...options, speech, directory: join(deps.config.DATA_DIR, "recordings"), logger });
     }
     if (request.pipeline === "pipecat") {
       const token = createPipecatToken();

@@ -14,7 +14,8 @@ import type { Logger } from "../../logger.js";
 import type { Speaker } from "../../core/speaker.js";
 import type { SttSession } from "../../services/stt/speech-to-text.js";
 import { VadAnalyzer } from "../../services/vad/vad-analyzer.js";
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../../core/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../../core/bot-contracts.js";
+import type { VoicePipelineOptions } from "../../pipeline/voice-pipeline-options.js";
 import type { SpeechServices } from "../../services/speech-services.js";
 import { WavFileWriter } from "./wav-file-writer.js";
 

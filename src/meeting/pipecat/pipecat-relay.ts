@@ -9,7 +9,8 @@
  */
 import type { WebSocket } from "ws";
 import { createResampler, type Resampler } from "../../audio/resampler.js";
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../../core/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../../core/bot-contracts.js";
+import type { VoicePipelineOptions } from "../../pipeline/voice-pipeline-options.js";
 import type { Logger } from "../../logger.js";
 import type { Speaker } from "../../core/speaker.js";
 import { closeSocket } from "../close-socket.js";

@@ -19,6 +19,8 @@ export interface SpeechSynthesisOptions {
   gender: string | undefined;
   language: string;
   metrics: TurnMetrics;
+  /** Speaking speed multiplier; undefined is normal. */
+  speed?: number;
 }
 
 export class SpeechSynthesisStage extends FrameProcessor {
@@ -60,10 +62,10 @@ export class SpeechSynthesisStage extends FrameProcessor {
       this.activeTurn = turnId;
       await this.pushUnlessInterrupted(frame("tts-started", { turnId }), signal);
     }
-    const { tts, outputRate, voiceId, gender, language, metrics } = this.options;
+    const { tts, outputRate, voiceId, gender, language, metrics, speed } = this.options;
     try {
       let first = true;
-      for await (const audio of tts.synthesize(text, { sampleRate: outputRate, voiceId, gender, language, signal, context: `turn-${turnId}` })) {
+      for await (const audio of tts.synthesize(text, { sampleRate: outputRate, voiceId, gender, language, signal, speed, context: `turn-${turnId}` })) {
         if (signal.aborted) return;
         if (first) metrics.mark(turnId, "tts_first_audio");
         await this.pushUnlessInterrupted(frame("tts-audio", { audio, sampleRate: outputRate, turnId, text: first ? text : null }), signal);

@@ -25,6 +25,7 @@ const ANY = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { methods: READ, url: "/" },
   { methods: READ, url: "/health" },
+  { methods: READ, url: "/ready" },
   { methods: READ, url: "/openapi.json" },
   { methods: READ, url: "/docs" },
   { methods: READ, url: "/docs/*" },

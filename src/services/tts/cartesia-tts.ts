@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../core/errors.js";
+import { cartesiaSpeed } from "./speech-speed.js";
 import type { SynthesisOptions, TextToSpeech } from "./text-to-speech.js";
 
 export interface CartesiaOptions {
@@ -80,10 +81,17 @@ export class CartesiaTextToSpeech implements TextToSpeech {
   }
 
   private request(text: string, contextId: string, options: SynthesisOptions): Record<string, unknown> {
+    const model = this.options.model ?? "sonic-2";
+    const speed = options.speed !== undefined && options.speed !== 1 ? cartesiaSpeed(model, options.speed) : {};
     return {
-      model_id: this.options.model ?? "sonic-2",
+      model_id: model,
       transcript: text,
-      voice: { mode: "id", id: options.voiceId && UUID.test(options.voiceId) ? options.voiceId : this.options.defaultVoiceId },
+      voice: {
+        mode: "id",
+        id: options.voiceId && UUID.test(options.voiceId) ? options.voiceId : this.options.defaultVoiceId,
+        ...(speed.experimentalSpeed !== undefined ? { __experimental_controls: { speed: speed.experimentalSpeed } } : {}),
+      },
+      ...(speed.generation_config ? { generation_config: speed.generation_config } : {}),
       language: options.language.split("-")[0],
       context_id: contextId,
       continue: false,

@@ -14,6 +14,8 @@ export interface SynthesisOptions {
   gender: string | undefined;
   language: string;
   signal: AbortSignal;
+  /** Speaking speed multiplier (0.6–1.5); undefined or 1 is the engine's normal pace. */
+  speed?: number;
 }
 
 export interface TextToSpeech {

@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { pieces } from "../../../audio/pcm.js";
 import { resampleClip } from "../../../audio/resampler.js";
+import { espeakWordsPerMinute } from "../speech-speed.js";
 import type { SynthesisOptions, TextToSpeech } from "../text-to-speech.js";
 import { parseWav } from "./flite-library.js";
 
@@ -22,7 +23,8 @@ export class EspeakTextToSpeech implements TextToSpeech {
 
   async *synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array> {
     const wav = await new Promise<Buffer>((resolve, reject) => {
-      execFile("espeak-ng", ["--stdout", "-v", espeakVoiceFor(options.language), "--", text], { encoding: "buffer", timeout: 30_000, signal: options.signal }, (error, stdout) =>
+      const rate = options.speed !== undefined && options.speed !== 1 ? ["-s", String(espeakWordsPerMinute(options.speed))] : [];
+      execFile("espeak-ng", ["--stdout", ...rate, "-v", espeakVoiceFor(options.language), "--", text], { encoding: "buffer", timeout: 30_000, signal: options.signal }, (error, stdout) =>
         error ? reject(error) : resolve(stdout),
       );
     }).catch((error: unknown) => {

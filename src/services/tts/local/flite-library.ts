@@ -10,13 +10,14 @@ import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fliteDurationStretch } from "../speech-speed.js";
 
 export const FLITE_VOICES = ["awb", "slt", "rms", "kal16"] as const;
 export type FliteVoice = (typeof FLITE_VOICES)[number];
 
 export interface FliteApi {
   /** Synthesises a whole sentence; returns mono PCM and its rate. */
-  synthesize(text: string, voice: FliteVoice, signal?: AbortSignal): Promise<{ pcm: Int16Array; sampleRate: number }>;
+  synthesize(text: string, voice: FliteVoice, signal?: AbortSignal, speed?: number): Promise<{ pcm: Int16Array; sampleRate: number }>;
 }
 
 let missing: string | undefined | null = null;
@@ -54,11 +55,12 @@ export function parseWav(bytes: Buffer): { pcm: Int16Array; sampleRate: number }
 }
 
 export const flite: FliteApi = {
-  async synthesize(text, voice, signal) {
+  async synthesize(text, voice, signal, speed) {
     const file = join(tmpdir(), `speaking-bots-flite-${randomBytes(8).toString("hex")}.wav`);
     try {
       await new Promise<void>((resolve, reject) => {
-        execFile("flite", ["-voice", voice, "-t", text, "-o", file], { timeout: 30_000, signal }, (error) => (error ? reject(error) : resolve()));
+        const pace = speed !== undefined && speed !== 1 ? ["--setf", `duration_stretch=${fliteDurationStretch(speed)}`] : [];
+        execFile("flite", [...pace, "-voice", voice, "-t", text, "-o", file], { timeout: 30_000, signal }, (error) => (error ? reject(error) : resolve()));
       });
       return parseWav(await readFile(file));
     } finally {

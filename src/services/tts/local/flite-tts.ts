@@ -29,7 +29,7 @@ export class FliteTextToSpeech implements TextToSpeech {
 
   async *synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array> {
     const voice = fliteVoiceFor(options.voiceId, options.gender, this.options.defaultVoice);
-    const { pcm, sampleRate } = await flite.synthesize(text, voice, options.signal).catch((error: unknown) => {
+    const { pcm, sampleRate } = await flite.synthesize(text, voice, options.signal, options.speed).catch((error: unknown) => {
       if (options.signal.aborted) return { pcm: new Int16Array(0), sampleRate: options.sampleRate };
       throw error;
     });

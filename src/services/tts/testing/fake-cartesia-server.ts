@@ -2,7 +2,9 @@
  * @module services/tts/testing/fake-cartesia-server
  * A local WebSocket server that speaks Cartesia's TTS protocol: it checks `api_key` and
  * `cartesia_version` in the URL, answers each request with base64 `pcm_s16le` chunks of a tone
- * whose length follows the text (about 60 ms per character) at the requested rate, then `done`;
+ * whose length follows the text (about 60 ms per character, divided by the requested speed:
+ * `generation_config.speed`, or `voice.__experimental_controls.speed` on the older −1…1 scale) at
+ * the requested rate, then `done`;
  * `{context_id, cancel: true}` stops a context. The first chunk can be delayed.
  */
 import type { AddressInfo } from "node:net";
@@ -18,7 +20,8 @@ interface TtsRequest {
   context_id: string;
   transcript?: string;
   cancel?: boolean;
-  voice?: { id: string };
+  voice?: { id: string; __experimental_controls?: { speed?: number } };
+  generation_config?: { speed?: number };
   output_format?: { sample_rate: number; encoding: string };
 }
 
@@ -62,7 +65,7 @@ export class FakeCartesiaServer {
       return;
     }
     const rate = request.output_format?.sample_rate ?? 16000;
-    const samples = Math.round((((request.transcript?.length ?? 0) * (this.options.msPerCharacter ?? 60)) / 1000) * rate);
+    const samples = Math.round((((request.transcript?.length ?? 0) * (this.options.msPerCharacter ?? 60)) / 1000 / speedOf(request)) * rate);
     const tone = Int16Array.from({ length: samples }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 220 * i) / rate)));
     const chunk = rate / 10;
     let offset = 0;
@@ -80,4 +83,11 @@ export class FakeCartesiaServer {
     };
     setTimeout(sendNext, this.options.firstChunkDelayMs ?? 0);
   }
+}
+
+/** The pace a request asks for, as a multiplier of the normal one. */
+function speedOf(request: TtsRequest): number {
+  const experimental = request.voice?.__experimental_controls?.speed;
+  if (experimental !== undefined) return experimental >= 0 ? 1 + experimental * 0.5 : 1 + experimental * 0.4;
+  return request.generation_config?.speed ?? 1;
 }

@@ -1,5 +1,5 @@
 /**
- * @module server/version
+ * @module core/version
  * The package version, read once from package.json.
  */
 import { readFileSync } from "node:fs";
