@@ -34,6 +34,8 @@ describe("speakable", () => {
 describe("setting names", () => {
   it("stay exact through the markdown stripping, underscores and all", () => {
     expect(speakable(MISSING_LLM_SENTENCE)).toContain("Set LLM_BASE_URL to");
+    expect(speakable(MISSING_LLM_SENTENCE)).toContain("set OPENAI_API_KEY, or set LLM_MODEL_PATH to a GGUF file");
+    expect(sayNames(speakable(MISSING_LLM_SENTENCE))).toContain("Set L L M base URL to an OpenAI-compatible server");
     expect(speakable("Set **LLM_BASE_URL** or `OPENAI_API_KEY`, then __restart__ _now_.")).toBe("Set LLM_BASE_URL or OPENAI_API_KEY, then restart now.");
     expect(speakable("_ a lone underscore _ and snake_case_name")).toBe("a lone underscore and snake_case_name");
   });
