@@ -243,4 +243,34 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("meeting room pag
     await page.click("#leave");
     await context.close();
   }, 60_000);
+
+  it("shows who has the floor among several bots, and keeps keyboard focus while the roster changes", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/meet/floor-check`);
+    const result = await page.evaluate(async () => {
+      // The page's own module, imported by the page (built at run time, so the test's bundler leaves it alone).
+      const load = new Function("url", "return import(url)") as (url: string) => Promise<{ ParticipantsView: new (...args: unknown[]) => { render(p: unknown[]): void; setBotState(id: string, state: string): void } }>;
+      const { ParticipantsView } = await load("/web/participants-view.js");
+      const list = document.createElement("ul");
+      const floor = document.createElement("p");
+      document.body.append(list, floor);
+      const view = new ParticipantsView(list, floor, { onRemoveBot: () => undefined });
+      const roster = (guide: string, critic: string, speaking: boolean) => [
+        { id: "h", name: "Ada", kind: "human", speaking, botId: null, state: null },
+        { id: "b1", name: "Guide", kind: "bot", speaking: false, botId: "1", state: guide },
+        { id: "b2", name: "Critic", kind: "bot", speaking: false, botId: "2", state: critic },
+      ];
+      view.render(roster("listening", "listening", false));
+      const open = floor.textContent;
+      const remove = list.querySelector<HTMLButtonElement>("li[data-id=b2] button");
+      remove?.focus();
+      view.render(roster("speaking", "holding", true));
+      const held = floor.textContent;
+      view.setBotState("2", "speaking");
+      view.setBotState("1", "listening");
+      return { open, held, after: floor.textContent, focusKept: document.activeElement === remove, adaSpeaking: list.querySelector("li[data-id=h]")?.classList.contains("speaking") };
+    });
+    expect(result).toEqual({ open: "The floor is open", held: "Guide has the floor · waiting: Critic", after: "Critic has the floor", focusKept: true, adaSpeaking: true });
+    await page.close();
+  });
 });
