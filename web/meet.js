@@ -36,9 +36,13 @@ function say(id, message) {
   $(id).textContent = message || "";
 }
 
-function showConnection(message) {
+let connectionNoteTimer;
+/** Shows how the connection is doing; a passing note (`forMs`) clears itself. */
+function showConnection(message, forMs) {
+  clearTimeout(connectionNoteTimer);
   $("connection").textContent = message || "";
   $("connection").hidden = !message;
+  if (message && forMs) connectionNoteTimer = setTimeout(() => showConnection(""), forMs);
 }
 
 async function api(path, options = {}) {
@@ -134,7 +138,7 @@ function onEvent(message) {
 }
 
 function onStatus(status, detail = {}) {
-  if (status === "open") showConnection(detail.reconnected ? "Reconnected." : "");
+  if (status === "open") showConnection(detail.reconnected ? "Reconnected." : "", 5000);
   else if (status === "reconnecting") showConnection(`Connection lost. Reconnecting in ${Math.round(detail.delayMs / 1000)} s (attempt ${detail.attempt})…`);
   else if (status === "lost") leftRoom("Could not reconnect to the room. Check the network, then join again.");
   else if (status === "refused") leftRoom(`The room closed the connection: ${detail.reason || "no reason given"}.`);
