@@ -32,6 +32,11 @@ window.speakingBots = {
 const participants = new ParticipantsView($("participants"), $("floor"), { onRemoveBot: removeBot });
 const transcript = new TranscriptView($("transcript-log"), $("transcript"), $("transcript-empty"));
 
+/** Runs work nobody waits for; a failure is logged for whoever opens the console. */
+function background(promise, what) {
+  promise.catch((error) => console.warn(`could not ${what}`, error));
+}
+
 function say(id, message) {
   $(id).textContent = message || "";
 }
@@ -47,7 +52,7 @@ function showConnection(message, forMs) {
 
 async function api(path, options = {}) {
   const response = await fetch(path, { headers: { "content-type": "application/json" }, ...options });
-  const body = await response.json().catch(() => ({}));
+  const body = response.headers.get("content-type")?.includes("application/json") ? await response.json() : {};
   if (!response.ok) {
     const error = new Error(body.message || body.error || `${response.status} ${response.statusText}`);
     error.status = response.status;
@@ -118,7 +123,7 @@ $("mic-live").addEventListener("change", async () => {
   }
 });
 
-navigator.mediaDevices?.addEventListener?.("devicechange", () => void fillMicrophones());
+navigator.mediaDevices?.addEventListener?.("devicechange", () => background(fillMicrophones(), "list the microphones"));
 
 // ---- joining, staying, leaving ----
 
@@ -199,7 +204,7 @@ function enteredRoom(audio) {
   $("mute").disabled = !audio.hasMicrophone;
   showJoinControls(false);
   $("room-title").focus();
-  void fillMicrophones();
+  background(fillMicrophones(), "list the microphones");
 }
 
 function leftRoom(message) {
@@ -208,7 +213,7 @@ function leftRoom(message) {
   const audio = page.audio;
   page.audio = undefined;
   page.connection = undefined;
-  void audio?.stop();
+  if (audio) background(audio.stop(), "release the microphone");
   participants.clear();
   showConnection("");
   $("room").hidden = true;
@@ -224,10 +229,10 @@ function setMuteButton(muted) {
 
 $("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  void join({ microphone: true });
+  background(join({ microphone: true }), "join");
 });
 
-$("listen-only").addEventListener("click", () => void join({ microphone: false }));
+$("listen-only").addEventListener("click", () => background(join({ microphone: false }), "join"));
 
 $("mute").addEventListener("click", () => {
   const muted = !page.audio.muted;
@@ -290,13 +295,13 @@ async function openRoom() {
 $("room-name").textContent = `· ${room}`;
 document.title = `${room} · Speaking Bots`;
 $("link-room").textContent = room;
-$("open-room").addEventListener("click", () => void openRoom());
+$("open-room").addEventListener("click", () => background(openRoom(), "open a room"));
 for (const input of document.querySelectorAll(".share-link")) input.value = roomLink;
 $(token ? "join" : "need-link").hidden = false;
 $("name").value = localStorage.getItem("speaking-bots-name") || "";
 
-showSetupBanner($("banner")).catch((error) => console.warn("could not read the server's setup", error));
+background(showSetupBanner($("banner")), "read the server's setup");
 if (token) {
-  void loadPersonas();
-  fillMicrophones().catch((error) => console.warn("could not list the microphones", error));
+  background(loadPersonas(), "list the personas");
+  background(fillMicrophones(), "list the microphones");
 }

@@ -1,7 +1,7 @@
 // What the server lacks, said at the top of the page, and how to fix the most common gap (no
-// language model) in a minute. It reads GET /health, whose providers say which engine is missing.
-// When the server has GET /ready, that is the one place that says whether it is ready and why:
-// read it here first and fall back to /health.
+// language model) in a minute. GET /health names the providers in use (`none` for a missing one);
+// GET /ready, on servers that have it, gives the reasons a new bot would not work, and those are
+// what the banner lists; without it, the warnings of /health are.
 
 const README_SECTION = "a-language-model-in-a-minute";
 
@@ -24,13 +24,20 @@ function element(tag, className, text) {
   return node;
 }
 
-/** The server's gaps: whether no language model is set up, and its other warnings. */
+/** The JSON a route answers with (whatever its status), or undefined when the server has no such route. */
+async function getJson(path) {
+  const response = await fetch(path);
+  const isJson = response.headers.get("content-type")?.includes("application/json");
+  return response.status === 404 || !isJson ? undefined : response.json();
+}
+
+/** The server's gaps: whether no language model is set up, and the other reasons or warnings. */
 async function readiness() {
-  const response = await fetch("/health");
-  if (!response.ok) return { llmMissing: false, warnings: [] };
-  const health = await response.json();
-  const llmMissing = health.providers?.llm?.name === "none";
-  const warnings = (health.warnings ?? []).filter((w) => !(llmMissing && /no LLM configured/i.test(w)));
+  const [health, ready] = await Promise.all([getJson("/health"), getJson("/ready")]);
+  const llmMissing = health?.providers?.llm?.name === "none";
+  const notes = Array.isArray(ready?.reasons) ? ready.reasons : (health?.warnings ?? []);
+  // The language model has its own note with the steps to fix it.
+  const warnings = notes.filter((note) => !(llmMissing && /\bLLM\b|language model/i.test(note)));
   return { llmMissing, warnings };
 }
 

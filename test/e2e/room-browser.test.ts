@@ -6,7 +6,8 @@
  * each line once, who is speaking, the bot's state and its answer time; Alan must hear the room,
  * keep his place through a dropped connection, and both layouts must pass an axe-core check with
  * no serious or critical violation. A third visitor whose microphone is refused is told so and
- * can listen only. Screenshots go to test-artifacts/.
+ * can listen only; a server without a language model tells how to add one. Screenshots go to
+ * test-artifacts/.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -271,6 +272,27 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("meeting room pag
       return { open, held, after: floor.textContent, focusKept: document.activeElement === remove, adaSpeaking: list.querySelector("li[data-id=h]")?.classList.contains("speaking") };
     });
     expect(result).toEqual({ open: "The floor is open", held: "Guide has the floor · waiting: Critic", after: "Critic has the floor", focusKept: true, adaSpeaking: true });
+    await page.close();
+  });
+
+  it("tells a newcomer with no language model how to get one running, and lists what else is missing", async () => {
+    const page = await browser.newPage();
+    // The server under test has an LLM; its /health is answered as a server without one answers it.
+    await page.route("**/health", async (route) => {
+      const health = await (await route.fetch()).json();
+      health.providers.llm = { name: "none", reason: "no LLM configured: bots say which setting is missing", missing: ["LLM_BASE_URL"] };
+      health.warnings = ["no LLM configured: bots say which setting is missing; missing: LLM_BASE_URL", "the local synthesiser is not installed; missing: flite"];
+      await route.fulfill({ json: health });
+    });
+    await page.goto(`${server.url}/meet/banner-check`);
+    await page.waitForSelector("#banner:has-text('No language model is configured')");
+    await page.click("#banner summary");
+    const banner = (await page.textContent("#banner")) ?? "";
+    expect(banner).toContain("LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=qwen2.5:0.5b npm start");
+    expect(banner).toContain("README.md#a-language-model-in-a-minute");
+    expect(banner).toContain("missing: flite");
+    expect(banner).not.toContain("no LLM configured");
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 });
