@@ -4,11 +4,12 @@
 const FRAME = 320; // 20 ms at 16 kHz
 
 class MicCapture extends AudioWorkletProcessor {
-  constructor() {
+  constructor(options) {
     super();
     this.buffer = new Int16Array(FRAME);
     this.filled = 0;
-    this.muted = false;
+    // Given at construction, so a person who joins muted never sends a first unmuted frame.
+    this.muted = options?.processorOptions?.muted === true;
     this.port.onmessage = (event) => {
       if (event.data && typeof event.data.muted === "boolean") this.muted = event.data.muted;
     };

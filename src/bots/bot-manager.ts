@@ -9,7 +9,7 @@ import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
 import type { AudioFrequency } from "../meeting/meeting-provider.js";
 import { Bot } from "./bot.js";
-import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline } from "../core/bot-contracts.js";
+import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoiceState } from "../core/bot-contracts.js";
 import type { VoicePipelineOptions } from "../pipeline/voice-pipeline-options.js";
 import type { BotServiceOverrides } from "../services/speech-services.js";
 import type { BotInfo, BotRequest, BotStatus } from "./bot-request.js";
@@ -35,6 +35,8 @@ export interface BotManagerOptions {
   reconnectGraceMs: number;
   /** Receives what each bot heard and said (the built-in room shows it). */
   onTranscript?: (bot: BotInfo, line: TranscriptLine) => void;
+  /** Receives each change of a bot's voice state (the built-in room shows it). */
+  onVoiceState?: (bot: BotInfo, state: VoiceState) => void;
   /** Where every bot is recorded so a restarted server can resume or remove it; none keeps nothing. */
   registry?: BotRegistry;
   /** Whether `bot_image` may be plain http:// (a loopback-only development server). */
@@ -257,6 +259,7 @@ export class BotManager {
         onFinished: (finished) => this.forget(finished),
         onFailed: (failed) => void this.leaveProvider(failed),
         onTranscript: (speaker, line) => this.options.onTranscript?.(speaker.info(), line),
+        onVoiceState: (changed, state) => this.options.onVoiceState?.(changed.info(), state),
         onStatusChange: (changed) => this.persistStatus(changed),
       },
       logger,

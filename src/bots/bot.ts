@@ -15,7 +15,7 @@ import type { Logger } from "../logger.js";
 import type { Speaker } from "../core/speaker.js";
 import { asError, guardedCall } from "../util/guarded-call.js";
 import type { BotInfo, BotStatus } from "./bot-request.js";
-import type { MeetingStream, TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../core/bot-contracts.js";
+import type { MeetingStream, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoiceState } from "../core/bot-contracts.js";
 
 export interface BotSettings {
   clientId: string;
@@ -52,6 +52,8 @@ export interface BotEvents {
   /** The bot failed for good while the provider may still have it in the meeting: take it out. */
   onFailed(bot: Bot): void;
   onTranscript(bot: Bot, line: TranscriptLine): void;
+  /** The bot's voice started listening, thinking, speaking or holding for the floor. */
+  onVoiceState?(bot: Bot, state: VoiceState): void;
   /** The bot is now in the call or leaving (final statuses arrive through `onFinished`). */
   onStatusChange?(bot: Bot): void;
 }
@@ -98,6 +100,7 @@ export class Bot {
     });
     this.current = engine;
     this.useEngine("onTranscript", (e) => e.onTranscript((line) => this.transcribed(line)));
+    this.useEngine("onVoiceState", (e) => e.onVoiceState?.((state) => this.voiceStateChanged(state)));
     this.armTimer(settings.connectTimeoutMs, "the meeting provider never opened the audio stream");
   }
 
@@ -297,6 +300,14 @@ export class Bot {
     } catch (error) {
       // A listener's failure is the listener's; the bot and its engine go on.
       this.logger.warn({ err: errorMessage(error) }, "a transcript listener failed");
+    }
+  }
+
+  private voiceStateChanged(state: VoiceState): void {
+    try {
+      this.events.onVoiceState?.(this, state);
+    } catch (error) {
+      this.logger.warn({ err: errorMessage(error) }, "a voice state listener failed");
     }
   }
 

@@ -30,7 +30,17 @@ export interface TranscriptLine {
   text: string;
   speaker: string | null;
   final: boolean;
+  /** A said line cut short because someone talked over the bot. */
+  interrupted?: boolean;
+  /** For a reply: milliseconds from the end of the speech it answers to its first audio sent. */
+  latencyMs?: number;
 }
+
+/**
+ * What a bot's voice is doing: `listening` for its turn, `thinking` about an answer, `speaking`, or
+ * `holding`: it has an answer ready and waits for the floor (several bots in one meeting).
+ */
+export type VoiceState = "listening" | "thinking" | "speaking" | "holding";
 
 export interface TurnMetricsSnapshot {
   turns: Record<string, number | null>[];
@@ -47,6 +57,8 @@ export interface VoicePipeline {
   isSpeaking(): boolean;
   metrics(): TurnMetricsSnapshot;
   onTranscript(listener: (line: TranscriptLine) => void): void;
+  /** Called with each change of the voice's state (engines that know it). */
+  onVoiceState?(listener: (state: VoiceState) => void): void;
   stop(): Promise<void>;
   /** The secret an external peer presents to connect to this engine (Pipecat relays only). */
   readonly peerToken?: string;

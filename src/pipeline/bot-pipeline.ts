@@ -6,13 +6,13 @@
  * Errors that travel up past the first stage are judged by the fault policy; one that makes the
  * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
  */
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../core/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoiceState } from "../core/bot-contracts.js";
 import type { VoicePipelineOptions } from "./voice-pipeline-options.js";
 import type { SpeechServices } from "../services/speech-services.js";
 import type { Logger } from "../logger.js";
 import { Conversation } from "./conversation.js";
 import { StageFaultPolicy } from "./fault-policy.js";
-import { type Frame, type Speaker, frame } from "./frames.js";
+import { type Direction, type Frame, type Speaker, frame } from "./frames.js";
 import { Pipeline } from "./pipeline.js";
 import type { FrameObserver, FrameProcessor } from "./processor.js";
 import { AudioInputStage } from "./stages/audio-input.js";
@@ -22,7 +22,9 @@ import { SpeechSynthesisStage } from "./stages/speech-synthesis.js";
 import { TranscriptionStage } from "./stages/transcription.js";
 import { UserTurnStage } from "./stages/user-turn.js";
 import { VoiceActivityStage } from "./stages/voice-activity.js";
+import { transcriptLineOf } from "./transcript-lines.js";
 import { TurnMetrics } from "./turn-metrics.js";
+import { VoiceStateTracker } from "./voice-state.js";
 
 export interface BotPipelineOptions extends VoicePipelineOptions {
   services: SpeechServices;
@@ -41,6 +43,7 @@ export class BotPipeline implements VoicePipeline {
   private readonly pipeline: Pipeline;
   private readonly transcriptListeners: ((line: TranscriptLine) => void)[] = [];
   private readonly faults = new StageFaultPolicy();
+  private readonly voiceState: VoiceStateTracker;
   private greeted = false;
   private failed = false;
 
@@ -55,7 +58,8 @@ export class BotPipeline implements VoicePipeline {
     const tools = overrides.tools?.length ? [...builtIn, ...overrides.tools] : builtIn;
     this.vad = new VoiceActivityStage(services.vadModel, overrides.vadParams ?? services.vadParams, metrics);
     this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
-    const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };
+    this.voiceState = new VoiceStateTracker(() => this.output.speaking);
+    const transcripts: FrameObserver = { onPush: (source, f, direction) => this.observe(source, f, direction) };
     this.pipeline = new Pipeline(
       [
         new AudioInputStage(options.streamSampleRate),
@@ -87,8 +91,9 @@ export class BotPipeline implements VoicePipeline {
     return this.pipeline.processors;
   }
 
-  start(): Promise<void> {
-    return this.pipeline.start(this.options.streamSampleRate);
+  async start(): Promise<void> {
+    await this.pipeline.start(this.options.streamSampleRate);
+    this.voiceState.started();
   }
 
   admitted(): void {
@@ -119,6 +124,10 @@ export class BotPipeline implements VoicePipeline {
     this.transcriptListeners.push(listener);
   }
 
+  onVoiceState(listener: (state: VoiceState) => void): void {
+    this.voiceState.onChange(listener);
+  }
+
   async stop(): Promise<void> {
     await this.pipeline.cancel("bot stopped");
     await this.pipeline.stop("bot stopped");
@@ -141,13 +150,10 @@ export class BotPipeline implements VoicePipeline {
     this.options.onFatal(error);
   }
 
-  /** Each frame is seen once per stage it passes; only its first appearance becomes a line. */
-  private observe(source: string, f: Frame): void {
-    let line: TranscriptLine | undefined;
-    if (source !== "transcription" && source !== "audio-output") return;
-    if (f.type === "transcription") line = { role: "heard", text: f.text, speaker: f.speaker, final: true };
-    else if (f.type === "interim-transcription") line = { role: "heard", text: f.text, speaker: f.speaker, final: false };
-    else if (f.type === "bot-spoken-text" && f.text) line = { role: "said", text: f.text, speaker: null, final: f.complete };
+  /** Each frame is seen at every stage it passes; see transcript-lines for where a line is taken. */
+  private observe(source: string, f: Frame, direction: Direction): void {
+    this.voiceState.observe(source, f);
+    const line = transcriptLineOf(source, f, direction, (turnId) => this.metricsTracker.firstAudioOut(turnId));
     if (line) for (const listener of this.transcriptListeners) listener(line);
   }
 }

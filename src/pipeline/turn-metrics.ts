@@ -45,6 +45,12 @@ export class TurnMetrics {
     if (stage === "first_audio_out") for (const listener of this.listeners) listener(this.row(turn));
   }
 
+  /** Milliseconds from the end of the speech a turn answers to its first audio sent, once known. */
+  firstAudioOut(turnId: number): number | undefined {
+    const value = this.turns.find((t) => t.id === turnId)?.marks.first_audio_out;
+    return value === undefined ? undefined : Math.round(value);
+  }
+
   /** Called with each turn once its first audio has left. */
   onTurnComplete(listener: (turn: Record<TurnStage, number | null>) => void): void {
     this.listeners.push(listener);

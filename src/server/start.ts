@@ -20,7 +20,6 @@ import { LocalMeetingProvider } from "../meeting/local/local-provider.js";
 import { RoomAccess } from "../meeting/local/room-access.js";
 import { roomApiRoutes } from "../meeting/local/room-api.js";
 import { RoomHub } from "../meeting/local/room-hub.js";
-import { roomFromMeetingUrl } from "../meeting/local/room-names.js";
 import { roomRoutes } from "../meeting/local/room-routes.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
 import { PipecatRelayRegistry } from "../meeting/pipecat/pipecat-relay-registry.js";
@@ -125,8 +124,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     reconnectGraceMs: config.BOT_RECONNECT_GRACE_MS,
     allowHttpImages: origins.isLoopback,
     onTranscript: (bot, line) => {
-      const room = bot.provider === "local" ? roomFromMeetingUrl(bot.meeting_url) : undefined;
-      if (room) rooms.publishTranscript(room, { botId: bot.bot_id, botName: bot.bot_name, ...line });
+      if (bot.provider === "local") rooms.publishTranscript(bot.bot_id, bot.bot_name, line);
+    },
+    onVoiceState: (bot, state) => {
+      if (bot.provider === "local") rooms.publishVoiceState(bot.bot_id, state);
     },
   });
   // Bots from before a crash are resumed before listening, so their provider's first redial is accepted.

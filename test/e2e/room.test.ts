@@ -21,7 +21,8 @@ async function joinAsPerson(link: string, name: string): Promise<Person> {
   const socket = new WebSocket(roomSocketUrl(link, name));
   const person: Person = { socket, heard: [], events: [] };
   socket.on("message", (data: Buffer, isBinary) => {
-    if (isBinary) person.heard.push(new Int16Array(Buffer.from(data).buffer, 0, data.length / 2));
+    // A copy of exactly this frame: a small Buffer is a view into a shared pool, not offset 0 of its own memory.
+    if (isBinary) person.heard.push(new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)));
     else person.events.push(JSON.parse(data.toString()) as Record<string, unknown>);
   });
   await new Promise((resolve) => socket.on("open", resolve));
@@ -75,6 +76,15 @@ describe("the built-in meeting room", () => {
     await waitFor(() => loudness(ada.heard.slice(heardBefore)) > 0.02, 10_000, "the spoken answer");
     await waitFor(() => ada.events.some((e) => e.type === "transcript" && e.role === "said" && /lobby/.test(String(e.text))), 15_000, "the said transcript");
     expect(ada.events.some((e) => e.type === "transcript" && e.role === "heard")).toBe(true);
+    // Each line once (the greeting and every answer), an answer with its latency, and the bot's states.
+    const said = ada.events.filter((e) => e.type === "transcript" && e.role === "said");
+    expect(said.filter((e) => /onboarding guide/.test(String(e.text)))).toHaveLength(1);
+    // (Speech split into two turns asks twice; an answer talked over may never be heard, so at most one line each.)
+    expect(said.filter((e) => /lobby/.test(String(e.text))).length).toBeLessThanOrEqual(llm.requests.length);
+    expect(said.find((e) => /lobby/.test(String(e.text)))?.latencyMs).toBeGreaterThan(0);
+    expect(new Set(said.map((e) => e.id)).size).toBe(said.length);
+    const states = ada.events.filter((e) => e.type === "bot-state" && e.botId === botId).map((e) => e.state);
+    expect(states).toEqual(expect.arrayContaining(["listening", "speaking", "thinking"]));
 
     const left = await fetch(`${server.url}/bots/${botId}`, { method: "DELETE" });
     expect(left.status).toBe(200);

@@ -3,7 +3,7 @@
  * The engine of a bot resumed after a restart while it was in the call: everything passes through
  * except the admission, because the meeting already heard this bot's greeting once.
  */
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../../core/bot-contracts.js";
+import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoiceState } from "../../core/bot-contracts.js";
 import type { Speaker } from "../../core/speaker.js";
 
 export class AlreadyGreetedEngine implements VoicePipeline {
@@ -35,6 +35,10 @@ export class AlreadyGreetedEngine implements VoicePipeline {
 
   onTranscript(listener: (line: TranscriptLine) => void): void {
     this.inner.onTranscript(listener);
+  }
+
+  onVoiceState(listener: (state: VoiceState) => void): void {
+    this.inner.onVoiceState?.(listener);
   }
 
   stop(): Promise<void> {

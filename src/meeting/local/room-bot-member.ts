@@ -15,6 +15,8 @@ const CHUNK_FRAMES = 5;
 
 export class RoomBotMember {
   readonly botId = randomUUID();
+  /** The server's own id for this bot: the last part of the stream URL it dials (`…/ws/<client id>`). */
+  readonly clientId: string;
   readonly participant: Participant;
   private room: Room | undefined;
   private stream: ProviderStream | undefined;
@@ -29,6 +31,7 @@ export class RoomBotMember {
     private readonly streamRate: number,
     private readonly logger: Logger,
   ) {
+    this.clientId = streamUrl.slice(streamUrl.lastIndexOf("/") + 1);
     this.participant = new Participant(`bot-${this.botId}`, name, "bot", {
       audio: (pcm) => this.forwardMix(pcm),
       roster: () => {

@@ -7,7 +7,8 @@
  */
 import { type Logger, silentLogger } from "../../logger.js";
 import { errorMessage } from "../../core/errors.js";
-import { Room, type TranscriptEvent } from "./room.js";
+import { Room } from "./room.js";
+import type { TranscriptLine, VoiceState } from "../../core/bot-contracts.js";
 import { RoomBotMember } from "./room-bot-member.js";
 
 const TICK_MS = 20;
@@ -157,8 +158,25 @@ export class RoomHub {
     return true;
   }
 
-  publishTranscript(roomName: string, line: TranscriptEvent): void {
-    this.rooms.get(roomName)?.publishTranscript(line);
+  /**
+   * The bot in a room known by this id: the id the room gave it, or the server's own id for it,
+   * which is all the server has until the room's answer arrives (its voice may start before that).
+   */
+  private member(botId: string): RoomBotMember | undefined {
+    const member = this.bots.get(botId) ?? [...this.bots.values()].find((m) => m.clientId === botId);
+    return member && !member.left ? member : undefined;
+  }
+
+  /** A line a bot heard or said, shown in the bot's room. */
+  publishTranscript(botId: string, botName: string, line: TranscriptLine): void {
+    const member = this.member(botId);
+    if (member) this.rooms.get(member.roomName)?.publishTranscript({ ...line, botId: member.botId, botName });
+  }
+
+  /** A bot's voice started listening, thinking, speaking or holding. */
+  publishVoiceState(botId: string, state: VoiceState): void {
+    const member = this.member(botId);
+    if (member) this.rooms.get(member.roomName)?.setVoiceState(member.participant.id, state);
   }
 
   stop(): void {

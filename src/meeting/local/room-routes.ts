@@ -2,7 +2,13 @@
  * @module meeting/local/room-routes
  * The people's side of the built-in rooms: the page at `/meet/{room}`, its static files under
  * `/web/`, and the WebSocket `/meet/{room}/ws?name=…&t=<token>` carrying 16 kHz PCM both ways
- * (binary) and roster and transcript events (JSON text).
+ * (binary) and JSON text events to the page:
+ * - `welcome` {id, room, sampleRate, history}: the person's id and the room's last transcript lines;
+ * - `participants` {participants: [{id, name, kind, speaking, botId, state}]}, at most every 200 ms;
+ * - `transcript` {id, botId, botName, role, speaker, text, final, at, latencyMs?, interrupted?}: a
+ *   line keeps its id from interim to final;
+ * - `bot-state` {botId, state}: `listening`, `thinking`, `speaking` or `holding` (for the floor);
+ * - `error` {message}.
  *
  * Entering takes the room's link token; a browser page from another site is refused before the
  * upgrade (its Origin must be one of this server's own); a full room is refused with a reason.
@@ -21,6 +27,7 @@ import type { RoomAccess } from "./room-access.js";
 import { Participant, ROOM_RATE } from "./room.js";
 import { RoomFullError, type RoomHub } from "./room-hub.js";
 import { isValidRoomName, roomLink } from "./room-names.js";
+import { keepAlive } from "./socket-heartbeat.js";
 
 export const WEB_DIR = fileURLToPath(new URL("../../../web", import.meta.url));
 const MAX_FRAME_BYTES = ROOM_RATE * 2;
@@ -59,10 +66,11 @@ function joinRoom(hub: RoomHub, roomName: string, name: string, socket: WebSocke
       if (socket.readyState === socket.OPEN && socket.bufferedAmount < 64_000) socket.send(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
     },
     roster: (_participants, message) => sendText(socket, message),
-    transcript: (line) => sendJson(socket, { type: "transcript", ...line }),
+    notice: (message) => sendText(socket, message),
   });
   const room = hub.room(roomName);
-  sendJson(socket, { type: "welcome", id: participant.id, room: roomName, sampleRate: ROOM_RATE });
+  keepAlive(socket);
+  sendJson(socket, { type: "welcome", id: participant.id, room: roomName, sampleRate: ROOM_RATE, history: room.transcript.history });
   room.add(participant);
   hub.watchOccupancy(roomName);
   socket.on("message", (data: Buffer, isBinary) => {

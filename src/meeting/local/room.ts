@@ -4,11 +4,14 @@
  * each participant everyone else's audio but never its own, and speaking detection that produces
  * the same roster messages a MeetingBaas bot streams. Roster changes are announced on the mixer's
  * clock, at most every few ticks and encoded once, so a crowd joining at once costs one message per
- * participant per announcement rather than one per join.
+ * participant per announcement rather than one per join. People's pages also get the room's
+ * transcript and each bot's voice state (listening, thinking, speaking, holding) as it changes.
  */
 import { rms } from "../../audio/pcm.js";
 import type { Speaker } from "../../core/speaker.js";
+import type { VoiceState } from "../../core/bot-contracts.js";
 import { JitterBuffer } from "./jitter-buffer.js";
+import { type BotTranscriptLine, type RoomLine, RoomTranscript } from "./room-transcript.js";
 
 export const ROOM_RATE = 16000;
 export const ROOM_FRAME_SAMPLES = 320;
@@ -22,8 +25,8 @@ export interface ParticipantSink {
   audio(pcm: Int16Array): void;
   /** The roster changed (who is present, who is speaking); `message` is it encoded for people's pages. */
   roster(participants: ParticipantView[], message: string): void;
-  /** A line of what a bot heard or said. */
-  transcript?(line: TranscriptEvent): void;
+  /** An event for people's pages (a transcript line, a bot's voice state), encoded once. */
+  notice?(message: string): void;
 }
 
 export interface ParticipantView {
@@ -32,20 +35,14 @@ export interface ParticipantView {
   kind: "human" | "bot";
   speaking: boolean;
   botId: string | null;
-}
-
-export interface TranscriptEvent {
-  botId: string;
-  botName: string;
-  role: "heard" | "said";
-  speaker: string | null;
-  text: string;
-  final: boolean;
+  /** A bot's voice state; null for people and for a bot whose voice has not started. */
+  state: VoiceState | null;
 }
 
 export class Participant {
   readonly input = new JitterBuffer(ROOM_FRAME_SAMPLES * 2, ROOM_RATE / 5);
   speaking = false;
+  voiceState: VoiceState | null = null;
   private quietFrames = SPEAKING_HANGOVER_FRAMES;
   private frame: Int16Array = new Int16Array(ROOM_FRAME_SAMPLES);
 
@@ -73,12 +70,13 @@ export class Participant {
   }
 
   view(): ParticipantView {
-    return { id: this.id, name: this.name, kind: this.kind, speaking: this.speaking, botId: this.botId };
+    return { id: this.id, name: this.name, kind: this.kind, speaking: this.speaking, botId: this.botId, state: this.voiceState };
   }
 }
 
 export class Room {
   readonly participants = new Map<string, Participant>();
+  readonly transcript = new RoomTranscript();
   private rosterDirty = false;
   private ticksSinceAnnounce = ROSTER_EVERY_TICKS;
 
@@ -90,7 +88,11 @@ export class Room {
   }
 
   remove(id: string): void {
-    if (this.participants.delete(id)) this.rosterDirty = true;
+    const participant = this.participants.get(id);
+    if (!participant) return;
+    this.participants.delete(id);
+    this.rosterDirty = true;
+    if (participant.botId) this.transcript.forget(participant.botId);
   }
 
   get isEmpty(): boolean {
@@ -120,8 +122,26 @@ export class Room {
     if (this.rosterDirty && this.ticksSinceAnnounce >= ROSTER_EVERY_TICKS) this.announce();
   }
 
-  publishTranscript(line: TranscriptEvent): void {
-    for (const p of this.participants.values()) p.sink.transcript?.(line);
+  /** Shows a bot's line to everyone, unless another line already shows it (see room-transcript). */
+  publishTranscript(line: BotTranscriptLine): RoomLine | undefined {
+    const bots = [...this.participants.values()].filter((p) => p.kind === "bot");
+    const shown = this.transcript.accept(line, { scribe: bots[0]?.botId ?? undefined, isBot: (name) => bots.some((b) => b.name === name) });
+    if (shown) this.notify({ type: "transcript", ...shown });
+    return shown;
+  }
+
+  /** A bot's voice changed state: its page entry changes at once, and the roster carries it from now on. */
+  setVoiceState(participantId: string, state: VoiceState): void {
+    const bot = this.participants.get(participantId);
+    if (bot?.kind !== "bot" || bot.voiceState === state) return;
+    bot.voiceState = state;
+    this.rosterDirty = true;
+    this.notify({ type: "bot-state", botId: bot.botId, state });
+  }
+
+  private notify(event: object): void {
+    const message = JSON.stringify(event);
+    for (const p of this.participants.values()) p.sink.notice?.(message);
   }
 
   roster(): ParticipantView[] {

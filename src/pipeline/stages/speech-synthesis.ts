@@ -10,6 +10,7 @@ import { type Direction, type Frame, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";
 import { SentenceSplitter } from "../text/sentences.js";
 import { speakable } from "../text/speakable.js";
+import { sayNames } from "../text/spoken-names.js";
 import type { TurnMetrics } from "../turn-metrics.js";
 
 export interface SpeechSynthesisOptions {
@@ -65,7 +66,7 @@ export class SpeechSynthesisStage extends FrameProcessor {
     const { tts, outputRate, voiceId, gender, language, metrics, speed } = this.options;
     try {
       let first = true;
-      for await (const audio of tts.synthesize(text, { sampleRate: outputRate, voiceId, gender, language, signal, speed, context: `turn-${turnId}` })) {
+      for await (const audio of tts.synthesize(sayNames(text), { sampleRate: outputRate, voiceId, gender, language, signal, speed, context: `turn-${turnId}` })) {
         if (signal.aborted) return;
         if (first) metrics.mark(turnId, "tts_first_audio");
         await this.pushUnlessInterrupted(frame("tts-audio", { audio, sampleRate: outputRate, turnId, text: first ? text : null }), signal);

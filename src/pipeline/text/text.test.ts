@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SentenceSplitter } from "./sentences.js";
 import { speakable } from "./speakable.js";
+import { sayNames } from "./spoken-names.js";
+import { MISSING_LLM_SENTENCE } from "../../services/llm/unavailable-language-model.js";
 
 describe("SentenceSplitter", () => {
   it("emits sentences as soon as they are complete, across token boundaries", () => {
@@ -26,5 +28,22 @@ describe("speakable", () => {
       "Title Bold and it see docs or code",
     );
     expect(speakable("```js\nconst a = 1;\n```\nDone 👍🏽")).toBe("Done");
+  });
+});
+
+describe("setting names", () => {
+  it("stay exact through the markdown stripping, underscores and all", () => {
+    expect(speakable(MISSING_LLM_SENTENCE)).toContain("Set LLM_BASE_URL to");
+    expect(speakable(MISSING_LLM_SENTENCE)).toContain("set OPENAI_API_KEY, or set LLM_MODEL_PATH to a GGUF file");
+    expect(sayNames(speakable(MISSING_LLM_SENTENCE))).toContain("Set L L M base URL to an OpenAI-compatible server");
+    expect(speakable("Set **LLM_BASE_URL** or `OPENAI_API_KEY`, then __restart__ _now_.")).toBe("Set LLM_BASE_URL or OPENAI_API_KEY, then restart now.");
+    expect(speakable("_ a lone underscore _ and snake_case_name")).toBe("a lone underscore and snake_case_name");
+  });
+
+  it("are said as words", () => {
+    expect(sayNames("Set LLM_BASE_URL to a server.")).toBe("Set L L M base URL to a server.");
+    expect(sayNames("OPENAI_API_KEY, or LLM_MODEL_PATH to a GGUF file")).toBe("OpenAI A P I key, or L L M model path to a GGUF file");
+    expect(sayNames("the onboarding_guide persona, HTTP_PORT_2")).toBe("the onboarding guide persona, H T T P port 2");
+    expect(sayNames("no names here")).toBe("no names here");
   });
 });
