@@ -1,8 +1,8 @@
 /**
  * @module pipeline/bot-pipeline
  * Assembles one bot's voice, in the order audio travels:
- * meeting PCM → audio input → voice activity → transcription → user turn → response (LLM + tools)
- * → speech synthesis → audio output → meeting.
+ * meeting PCM → audio input → voice activity → transcription → speaker attribution → barge-in →
+ * user turn → response (LLM + tools) → speech synthesis → floor gate → audio output → meeting.
  */
 import type { SpeechServices, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoicePipelineOptions } from "../bots/bot-contracts.js";
 import type { Logger } from "../logger.js";
@@ -12,11 +12,18 @@ import { Pipeline } from "./pipeline.js";
 import type { FrameObserver } from "./processor.js";
 import { AudioInputStage } from "./stages/audio-input.js";
 import { AudioOutputStage } from "./stages/audio-output.js";
+import { BargeInStage } from "./stages/barge-in.js";
+import { FloorGateStage } from "./stages/floor-gate.js";
 import { ResponseStage } from "./stages/response.js";
+import { SpeakerAttributionStage } from "./stages/speaker-attribution.js";
 import { SpeechSynthesisStage } from "./stages/speech-synthesis.js";
 import { TranscriptionStage } from "./stages/transcription.js";
 import { UserTurnStage } from "./stages/user-turn.js";
 import { VoiceActivityStage } from "./stages/voice-activity.js";
+import type { Floor } from "./turn/floor.js";
+import type { RosterParticipant } from "./turn/roster.js";
+import { TurnContext } from "./turn/turn-context.js";
+import { DEFAULT_TURN_POLICY, type TurnPolicy } from "./turn/turn-policy.js";
 import { TurnMetrics } from "./turn-metrics.js";
 
 export interface BotPipelineOptions extends VoicePipelineOptions {
@@ -24,6 +31,12 @@ export interface BotPipelineOptions extends VoicePipelineOptions {
   logger: Logger;
   maxContextMessages: number;
   weatherApiUrl: string;
+  /** When the bot takes the floor; defaults to DEFAULT_TURN_POLICY. */
+  turnPolicy?: TurnPolicy;
+  /** The bot's display name in the meeting; defaults to the persona's name. */
+  botName?: string;
+  /** A floor shared with other bots of the meeting; a private one otherwise. */
+  floor?: Floor;
 }
 
 /** What a bot is asked to do when it joins without an entry message. */
@@ -33,6 +46,8 @@ export class BotPipeline implements VoicePipeline {
   readonly metricsTracker = new TurnMetrics();
   readonly vad: VoiceActivityStage;
   readonly output: AudioOutputStage;
+  readonly bargeIn: BargeInStage;
+  readonly turns: TurnContext;
   private readonly pipeline: Pipeline;
   private readonly transcriptListeners: ((line: TranscriptLine) => void)[] = [];
   private greeted = false;
@@ -43,13 +58,23 @@ export class BotPipeline implements VoicePipeline {
     const metrics = this.metricsTracker;
     this.vad = new VoiceActivityStage(services.vadModel, services.vadParams, metrics);
     this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
+    this.turns = new TurnContext({
+      policy: options.turnPolicy ?? DEFAULT_TURN_POLICY,
+      botName: options.botName ?? persona.name,
+      personaName: persona.name,
+      holderId: options.botId,
+      floor: options.floor,
+    });
+    this.bargeIn = new BargeInStage(this.turns, services.vadParams.minSpeechMs);
     const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };
     this.pipeline = new Pipeline(
       [
         new AudioInputStage(options.streamSampleRate),
         this.vad,
         new TranscriptionStage(services.stt, persona.language),
-        new UserTurnStage(conversation, metrics),
+        new SpeakerAttributionStage(this.turns, services.vadParams),
+        this.bargeIn,
+        new UserTurnStage(conversation, metrics, this.turns),
         new ResponseStage({
           llm: services.llm,
           conversation,
@@ -58,6 +83,7 @@ export class BotPipeline implements VoicePipeline {
           toolContext: { weatherApiUrl: options.weatherApiUrl, now: () => new Date() },
         }),
         new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics }),
+        new FloorGateStage(this.turns),
         this.output,
       ],
       {
@@ -94,6 +120,11 @@ export class BotPipeline implements VoicePipeline {
     return this.output.speaking;
   }
 
+  /** The meeting's participants as the bot knows them. */
+  roster(): RosterParticipant[] {
+    return this.turns.roster.participants();
+  }
+
   metrics(): TurnMetricsSnapshot {
     return this.metricsTracker.snapshot();
   }
@@ -110,7 +141,7 @@ export class BotPipeline implements VoicePipeline {
   /** Each frame is seen once per stage it passes; only its first appearance becomes a line. */
   private observe(source: string, f: Frame): void {
     let line: TranscriptLine | undefined;
-    if (source !== "transcription" && source !== "audio-output") return;
+    if (source !== "speaker-attribution" && source !== "audio-output") return;
     if (f.type === "transcription") line = { role: "heard", text: f.text, speaker: f.speaker, final: true };
     else if (f.type === "interim-transcription") line = { role: "heard", text: f.text, speaker: f.speaker, final: false };
     else if (f.type === "bot-spoken-text" && f.text) line = { role: "said", text: f.text, speaker: null, final: f.complete };

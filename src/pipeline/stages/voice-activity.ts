@@ -1,8 +1,8 @@
 /**
  * @module pipeline/stages/voice-activity
- * Runs the bot's VAD on incoming audio and announces when someone starts and stops talking. A start
- * also sends an interruption down the pipeline: whatever the bot was thinking or saying is dropped
- * (barge-in), so it listens instead of talking over people.
+ * Runs the bot's VAD on incoming audio and announces when someone starts and stops talking. Whether
+ * that speech interrupts the bot is decided further on, by the barge-in stage, once it is known how
+ * long the speech lasts and what was said: a meeting is full of "mm-hm"s that must not stop it.
  */
 import type { VadParams, VoiceActivityModel } from "../../services/vad/voice-activity.js";
 import { VadAnalyzer, type VadTransition } from "../../services/vad/vad-analyzer.js";
@@ -33,7 +33,6 @@ export class VoiceActivityStage extends FrameProcessor {
     if (transition.event === "speech-start") {
       this.lastSpeechStartAt = transition.at;
       await this.push(frame("user-started-speaking"));
-      await this.push(frame("interruption"));
     } else {
       this.metrics.speechEnded(transition.at);
       await this.push(frame("user-stopped-speaking"));

@@ -1,0 +1,61 @@
+/**
+ * @module pipeline/stages/speaker-attribution
+ * Names the speaker of every transcript. The provider's speaker events fill the roster; the VAD
+ * marks when the utterance began and ended (its decisions lag the speech by the configured minimum
+ * speech and silence, which are taken off); the participant flagged as speaking for most of that
+ * span said it. Without a flagged speaker it keeps the recogniser's guess, or the only person there.
+ */
+import type { VadParams } from "../../services/vad/voice-activity.js";
+import { type Direction, type Frame, frame } from "../frames.js";
+import { FrameProcessor } from "../processor.js";
+import type { TurnContext } from "../turn/turn-context.js";
+
+export class SpeakerAttributionStage extends FrameProcessor {
+  private utteranceStart: number | undefined;
+  private utteranceEnd: number | undefined;
+
+  constructor(
+    private readonly context: TurnContext,
+    private readonly vad: Pick<VadParams, "minSpeechMs" | "minSilenceMs">,
+  ) {
+    super("speaker-attribution");
+  }
+
+  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+    switch (f.type) {
+      case "speakers-update":
+        this.context.roster.update(f.speakers, f.createdAt);
+        this.context.changed();
+        break;
+      case "user-started-speaking":
+        this.utteranceStart = f.createdAt - this.vad.minSpeechMs;
+        this.utteranceEnd = undefined;
+        this.context.vadSpeaking = true;
+        this.context.lastVadActivityAt = f.createdAt;
+        this.context.changed();
+        break;
+      case "user-stopped-speaking":
+        this.utteranceEnd = f.createdAt - this.vad.minSilenceMs;
+        this.context.vadSpeaking = false;
+        this.context.lastVadActivityAt = f.createdAt;
+        this.context.changed();
+        break;
+      case "transcription":
+      case "interim-transcription": {
+        const speaker = this.speakerOf(f.speaker, f.createdAt);
+        if (speaker !== f.speaker) return void (await this.push(frame(f.type, { text: f.text, speaker, language: f.language }), direction));
+        break;
+      }
+    }
+    await this.push(f, direction);
+  }
+
+  private speakerOf(guess: string | null, now: number): string | null {
+    const { roster } = this.context;
+    if (this.utteranceStart !== undefined) {
+      const attributed = roster.attribute(this.utteranceStart, this.utteranceEnd ?? now);
+      if (attributed) return attributed;
+    }
+    return guess ?? roster.soleHuman();
+  }
+}
