@@ -120,7 +120,9 @@ export class UserTurnStage extends FrameProcessor {
     this.conversation.addUser(speaker, text);
 
     const now = performance.now();
-    const address = context.detector.analyse(text, context.roster.others().map((p) => p.name));
+    // People do not call themselves by name: the speaker is not a candidate addressee.
+    const others = context.roster.others().filter((p) => p.name !== speaker);
+    const address = context.detector.analyse(text, others.map((p) => p.name));
     const followUp =
       last !== undefined &&
       speaker !== null &&
