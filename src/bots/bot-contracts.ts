@@ -5,6 +5,8 @@
  * manager receives implementations; tests can hand in their own.
  */
 import type { Speaker } from "../pipeline/frames.js";
+import type { RosterParticipant } from "../pipeline/turn/roster.js";
+import type { TurnPolicyInput } from "../pipeline/turn/turn-policy.js";
 import type { LanguageModel } from "../services/llm/language-model.js";
 import type { SpeechToText } from "../services/stt/speech-to-text.js";
 import type { TextToSpeech } from "../services/tts/text-to-speech.js";
@@ -24,6 +26,8 @@ export interface ResolvedPersona {
   image: string | undefined;
   /** How the persona was chosen (request prompt, requested name, bot name, default, random). */
   chosenBy: string;
+  /** Turn-taking settings from the persona's metadata (mode, aliases, room questions). */
+  turnPolicy?: TurnPolicyInput;
 }
 
 export interface PersonaResolver {
@@ -61,6 +65,8 @@ export interface VoicePipeline {
   pushSpeakers(speakers: Speaker[]): void;
   isSpeaking(): boolean;
   metrics(): TurnMetricsSnapshot;
+  /** The meeting's participants as the bot knows them, when the engine tracks them. */
+  roster?(): RosterParticipant[];
   onTranscript(listener: (line: TranscriptLine) => void): void;
   stop(): Promise<void>;
 }

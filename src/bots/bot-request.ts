@@ -4,6 +4,7 @@
  * the field in the OpenAPI file.
  */
 import { z } from "zod";
+import { turnPolicyInputSchema } from "../pipeline/turn/turn-policy.js";
 
 const httpUrl = z
   .string()
@@ -37,6 +38,9 @@ export const botRequestSchema = z
       .default("builtin")
       .describe("builtin: the server's own voice pipeline; pipecat: relay audio to an external Pipecat pipeline on /pipecat/{client_id}"),
     recorder: z.boolean().default(false).describe("A listen-only bot that records the meeting's audio and transcript and never speaks"),
+    turn_policy: turnPolicyInputSchema
+      .optional()
+      .describe("When the bot speaks in a meeting (mode, aliases, endpointing, interruption); overrides the persona's metadata, which overrides the defaults"),
   })
   .strict();
 
@@ -65,6 +69,9 @@ export const botInfoSchema = z.object({
   started_at: z.string(),
   ended_at: z.string().nullable(),
   last_error: z.string().nullable(),
+  roster: z
+    .array(z.object({ name: z.string(), id: z.number().nullable(), speaking: z.boolean(), kind: z.enum(["human", "bot", "self"]) }))
+    .describe("The meeting's participants as the bot knows them from the provider's speaker events, live"),
   metrics: z.object({
     turns: z.array(z.record(z.string(), z.number().nullable())).describe("Last turns: milliseconds from the end of user speech to each stage"),
     stages: z.record(z.string(), stageStatsSchema).describe("Percentiles per stage over the recorded turns"),

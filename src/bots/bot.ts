@@ -150,6 +150,7 @@ export class Bot {
       started_at: this.startedAt.toISOString(),
       ended_at: this.endedAt?.toISOString() ?? null,
       last_error: this.lastError ?? null,
+      roster: this.engine?.roster?.() ?? [],
       metrics,
     };
   }

@@ -6,6 +6,7 @@
  */
 import { AppError } from "../errors.js";
 import type { Persona, PersonaMetadata } from "./persona.js";
+import { personaTurnPolicy } from "./persona-turn-policy.js";
 
 export const METADATA_KEYS = ["image", "entry_message", "cartesia_voice_id", "gender", "relevant_links", "language_code"] as const;
 
@@ -53,6 +54,7 @@ function parseMetadata(lines: string[], source: string): PersonaMetadata {
     const value = (pair[2] ?? "").trim();
     metadata[key] = key === "relevant_links" ? value.split(",").map((link) => link.trim()).filter(Boolean) : value;
   }
+  personaTurnPolicy(metadata, source);
   return metadata;
 }
 

@@ -71,7 +71,7 @@ export class BotPipeline implements VoicePipeline {
       [
         new AudioInputStage(options.streamSampleRate),
         this.vad,
-        new TranscriptionStage(services.stt, persona.language),
+        new TranscriptionStage(services.stt, persona.language, this.turns.botNames),
         new SpeakerAttributionStage(this.turns, services.vadParams),
         this.bargeIn,
         new UserTurnStage(conversation, metrics, this.turns),

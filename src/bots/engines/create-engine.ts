@@ -8,6 +8,7 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../logger.js";
 import { PipecatRelay } from "../../meeting/pipecat/pipecat-relay.js";
 import { createBotPipeline } from "../../pipeline/bot-pipeline.js";
+import { resolveTurnPolicy } from "../../pipeline/turn/turn-policy.js";
 import type { SpeechServices, VoicePipeline, VoicePipelineOptions } from "../bot-contracts.js";
 import type { BotRequest } from "../bot-request.js";
 import { MeetingRecorder } from "./meeting-recorder.js";
@@ -42,6 +43,8 @@ export function createEngineFactory(deps: EngineFactoryDeps): (options: VoicePip
       logger,
       maxContextMessages: deps.config.LLM_MAX_CONTEXT_MESSAGES,
       weatherApiUrl: deps.config.WEATHER_API_URL,
+      botName: request.bot_name || options.persona.name,
+      turnPolicy: resolveTurnPolicy(options.persona.turnPolicy, request.turn_policy),
     });
   };
 }

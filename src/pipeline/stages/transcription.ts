@@ -28,6 +28,8 @@ export class TranscriptionStage extends FrameProcessor {
   constructor(
     private readonly stt: SpeechToText,
     private readonly language: string,
+    /** Names the recogniser should expect (see SttSessionOptions.keyterms). */
+    private readonly keyterms: readonly string[] = [],
   ) {
     super("transcription");
   }
@@ -74,7 +76,7 @@ export class TranscriptionStage extends FrameProcessor {
   private open(): Promise<void> {
     this.opening ??= this.stt
       .open(
-        { sampleRate: PIPELINE_RATE, language: this.language },
+        { sampleRate: PIPELINE_RATE, language: this.language, keyterms: this.keyterms },
         { onTranscript: (t) => void this.transcribed(t), onError: (e) => this.failed(e) },
       )
       .then((session) => {

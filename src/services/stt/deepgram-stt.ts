@@ -97,6 +97,7 @@ export class DeepgramSpeechToText implements SpeechToText {
       smart_format: "true",
       endpointing: "300",
     });
+    addKeyterms(query, this.options.model ?? "nova-3", options.keyterms ?? []);
     const url = `${this.options.baseUrl.replace(/\/+$/, "")}/v1/listen?${query}`;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { headers: { Authorization: `Token ${this.options.apiKey}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
@@ -107,5 +108,17 @@ export class DeepgramSpeechToText implements SpeechToText {
       });
       socket.once("error", (error) => reject(new ProviderError("deepgram", errorMessage(error), { retryable: true, cause: error })));
     });
+  }
+}
+
+/**
+ * Nova-3 takes `keyterm` (a phrase per parameter); older models take `keywords` with a boost.
+ * Deepgram caps keyterms, so only the first few names are sent.
+ */
+export function addKeyterms(query: URLSearchParams, model: string, keyterms: readonly string[]): void {
+  const terms = [...new Set(keyterms.map((k) => k.trim()).filter(Boolean))].slice(0, 20);
+  for (const term of terms) {
+    if (model.startsWith("nova-3")) query.append("keyterm", term);
+    else for (const word of term.split(/\s+/)) query.append("keywords", `${word}:2`);
   }
 }

@@ -16,6 +16,11 @@ export interface SttSessionOptions {
   sampleRate: number;
   /** BCP-47 language code from the persona, e.g. "en-US". */
   language: string;
+  /**
+   * Words the recogniser should expect: the names the bot answers to. A name outside a
+   * recogniser's vocabulary is never transcribed, so the bot would never hear itself called.
+   */
+  keyterms?: readonly string[];
 }
 
 export interface SttSessionHandlers {

@@ -8,6 +8,7 @@
 import { ProviderError, errorMessage } from "../../../errors.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "../speech-to-text.js";
 import { loadPocketSphinx, type PocketSphinxApi } from "./pocketsphinx-library.js";
+import { pronounce } from "./pronounce.js";
 
 const INTERIM_EVERY_SAMPLES = 8000;
 
@@ -76,6 +77,24 @@ export class PocketSphinxSpeechToText implements SpeechToText {
   async open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession> {
     if (options.sampleRate !== 16000) throw new ProviderError("pocketsphinx", `needs 16 kHz audio, got ${options.sampleRate} Hz`, { retryable: false });
     const api = loadPocketSphinx();
-    return new PocketSphinxSession(api, await api.newDecoder(), handlers);
+    const decoder = await api.newDecoder();
+    await addKeyterms(api, decoder, options.keyterms ?? []);
+    return new PocketSphinxSession(api, decoder, handlers);
   }
+}
+
+/**
+ * Makes the names the bot answers to recognisable: a word missing from the dictionary is added
+ * with flite's pronunciation (to the language model too), since PocketSphinx never outputs a word
+ * it does not know. Names it cannot pronounce are left out; recognition still works without them.
+ */
+export async function addKeyterms(api: PocketSphinxApi, decoder: unknown, keyterms: readonly string[]): Promise<string[]> {
+  const added: string[] = [];
+  const words = new Set(keyterms.flatMap((k) => k.toLowerCase().split(/\s+/)).filter((w) => /^[a-z][a-z'-]*$/.test(w)));
+  for (const word of words) {
+    if (api.hasWord(decoder, word)) continue;
+    const phones = await pronounce(word);
+    if (phones && api.addWord(decoder, word, phones)) added.push(word);
+  }
+  return added;
 }
