@@ -65,7 +65,7 @@ export class BotPipeline implements VoicePipeline {
       holderId: options.botId,
       floor: options.floor,
     });
-    this.bargeIn = new BargeInStage(this.turns, services.vadParams.minSpeechMs);
+    this.bargeIn = new BargeInStage(this.turns, services.vadParams.minSpeechMs, () => this.vad.voicedNow);
     const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };
     this.pipeline = new Pipeline(
       [

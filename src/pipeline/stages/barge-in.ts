@@ -28,6 +28,11 @@ export class BargeInStage extends FrameProcessor {
     private readonly context: TurnContext,
     /** The VAD reports a start this long after the speech began. */
     private readonly vadStartDelayMs: number,
+    /**
+     * Whether the latest audio is speech. The VAD keeps saying "speaking" through its stop delay,
+     * so this tells a "yeah" that has already ended from speech that goes on.
+     */
+    private readonly voicedNow: () => boolean = () => true,
   ) {
     super("barge-in");
   }
@@ -77,6 +82,10 @@ export class BargeInStage extends FrameProcessor {
   private async onLongEnough(): Promise<void> {
     this.durationTimer = undefined;
     if (!this.context.botSpeaking || !this.userSpeaking) return;
+    if (!this.voicedNow()) {
+      countDecision("ignored", "too_short");
+      return;
+    }
     if (this.heard && isBackchannel(this.heard)) {
       countDecision("ignored", "backchannel");
       return;

@@ -17,6 +17,12 @@ import type { TurnContext } from "../turn/turn-context.js";
 import type { TurnMetrics } from "../turn-metrics.js";
 
 export const FINAL_GRACE_MS = 1500;
+/**
+ * A person who starts again this soon after their turn was taken as finished was only pausing: the
+ * new words go on the same sentence, so they keep its addressee ("Bob, if we hire two | would that
+ * be enough?" is still for Bob).
+ */
+export const CONTINUATION_MS = 1500;
 
 /** Asks for a second opinion when the rules are unsure; resolves true when the bot should speak. */
 export type FloorClassifier = (utterance: { speaker: string | null; text: string }, signal: AbortSignal) => Promise<boolean>;
@@ -40,6 +46,8 @@ export class UserTurnStage extends FrameProcessor {
   /** A reply has been asked for and has not finished playing (or been dropped). */
   private replyOpen: number | undefined;
   private readonly finalGraceMs: number;
+  private utteranceStartedAt: number | undefined;
+  private lastCommit: { speaker: string | null; at: number; toOther: string | null } | undefined;
 
   constructor(
     private readonly conversation: Conversation,
@@ -54,6 +62,7 @@ export class UserTurnStage extends FrameProcessor {
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
     switch (f.type) {
       case "user-started-speaking":
+        if (!this.pending.length) this.utteranceStartedAt = f.createdAt;
         this.userSpeaking = true;
         if (this.context.botSpeaking) this.overBotSpeech = true;
         this.stopWaiting();
@@ -123,6 +132,11 @@ export class UserTurnStage extends FrameProcessor {
     // People do not call themselves by name: the speaker is not a candidate addressee.
     const others = context.roster.others().filter((p) => p.name !== speaker);
     const address = context.detector.analyse(text, others.map((p) => p.name));
+    const previous = this.lastCommit;
+    const continuation = previous !== undefined && speaker !== null && previous.speaker === speaker && (this.utteranceStartedAt ?? now) - previous.at <= CONTINUATION_MS;
+    if (continuation && !address.toBot && !address.toOther && previous.toOther) address.toOther = previous.toOther;
+    this.lastCommit = { speaker, at: now, toOther: address.toOther };
+    this.utteranceStartedAt = undefined;
     const followUp =
       last !== undefined &&
       speaker !== null &&

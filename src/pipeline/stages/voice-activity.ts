@@ -15,13 +15,21 @@ export class VoiceActivityStage extends FrameProcessor {
   /** When the last speech start was detected, for barge-in measurements. */
   lastSpeechStartAt: number | undefined;
 
+  private readonly threshold: number;
+
   constructor(model: VoiceActivityModel, params: VadParams, private readonly metrics: TurnMetrics) {
     super("voice-activity");
+    this.threshold = params.threshold;
     this.analyzer = new VadAnalyzer(model, params, (transition) => void this.announce(transition));
   }
 
   get userSpeaking(): boolean {
     return this.analyzer.speaking;
+  }
+
+  /** Whether the last window scored was speech (unlike `userSpeaking`, false during the stop delay). */
+  get voicedNow(): boolean {
+    return this.analyzer.speaking && this.analyzer.lastProbability >= this.threshold;
   }
 
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {

@@ -61,7 +61,9 @@ describe("addressing", () => {
 
 describe("utterance text", () => {
   it("tells finished sentences from hanging ones", () => {
-    expect(soundsUnfinished("I was thinking that we could")).toBe(false);
+    expect(soundsUnfinished("I was thinking that we could")).toBe(true);
+    expect(soundsUnfinished("I think we should ship it")).toBe(false);
+    expect(soundsUnfinished("Sam, I was wondering whether")).toBe(true);
     expect(soundsUnfinished("so the problem is that")).toBe(true);
     expect(soundsUnfinished("we tried the cache and")).toBe(true);
     expect(soundsUnfinished("we tried the cache,")).toBe(true);

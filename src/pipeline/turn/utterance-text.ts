@@ -71,7 +71,9 @@ const HANGING_WORDS = new Set([
   "and", "but", "or", "so", "because", "cause", "if", "then", "that", "which", "who", "when", "while", "although", "though", "since", "unless",
   "the", "a", "an", "my", "your", "our", "their", "his", "her", "its", "this", "these", "those",
   "to", "of", "in", "on", "at", "for", "with", "from", "about", "into", "by", "like",
-  "um", "uh", "er", "erm", "is", "are", "was", "were", "i", "we", "you", "they", "it's", "i'm", "we're", "maybe", "also", "just", "very",
+  "whether", "what", "how", "where", "why", "than", "as", "until", "before", "after", "during", "without", "through", "between", "against",
+  "um", "uh", "er", "erm", "is", "are", "was", "were", "am", "be", "been", "being", "will", "would", "could", "should", "must", "might",
+  "i", "we", "you", "they", "he", "she", "it's", "i'm", "we're", "you're", "they're", "maybe", "also", "just", "very", "really", "more", "not",
 ]);
 
 /** True when the transcript stops where a sentence cannot end: a trailing conjunction, article, comma or filler. */
