@@ -3,12 +3,14 @@
  * `npm run bench`: the project's measuring stick. Prints a table and writes the figures as JSON to
  * bench/results/<date>.json (with `--quick`, a short smoke run that only checks the harness, written
  * to test-artifacts/). Sections: pipeline overhead per turn, bots per process in real time, the
- * local engines, our VAD against a peer, and memory per bot against one process per bot.
+ * local engines, our VAD against a peer, memory per bot against one process per bot, and the
+ * meeting simulator (when the bot speaks in a group).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { measureLocalEngines } from "./local-engines.js";
+import { measureMeetingSim } from "./meeting-sim.js";
 import { measureOverhead } from "./overhead.js";
 import { processPerBotRssMb } from "./process-per-bot.js";
 import { type ScaleStep, measureScale } from "./scale.js";
@@ -54,9 +56,17 @@ async function main(): Promise<void> {
   if (vad) line(`   VAD CPU ms per 32 ms window, ${vad.streams} streams: ours ${vad.oursMsPerWindow}, sherpa-onnx ${vad.peerMsPerWindow} → peer/ours ${vad.peerOverOurs}×; memory per stream ${vad.oursRssPerStreamKb} KB vs ${vad.peerRssPerStreamKb} KB`);
   const perBot = scale.at(-1)?.rssPerBotMb ?? null;
   if (perProcessMb) line(`   memory per bot: in-process ${fmt(perBot)} MB vs one process per bot ${perProcessMb} MB`);
+  const meetings = await measureMeetingSim(quick);
+  line(`\n5. Group meetings: ${meetings.meetings} simulated meetings, ${meetings.utterances} labelled utterances, rule-based turn policy`);
+  for (const row of meetings.table) line(`   ${row}`);
+  const llm = meetings.withLlmCheck;
+  line(`   with llm_check: balanced accuracy ${llm.total.balancedAccuracy}, ${llm.checks} yes/no checks, ~${fmt(llm.promptTokensPerCheck)} prompt tokens each, check p50 ${fmt(llm.checkMs.p50)} ms`);
+  line(`   transcript of "${meetings.transcript.scenario}":`);
+  for (const row of meetings.transcript.lines) line(`     ${row}`);
+
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
 
-  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb };
+  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, meetings };
   const dir = quick ? "test-artifacts" : "bench/results";
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${quick ? "bench-quick" : result.date.slice(0, 19).replace(/:/g, "-")}.json`);

@@ -2,35 +2,50 @@
  * @module bench/meeting-sim
  * The meeting simulator in real time: every scripted meeting at once, each through its own bot's
  * real turn-taking stages on the machine's real clock (the test suite plays the same meetings on
- * fake timers). Prints the table of balanced accuracy, false speaks, missed turns, latency and
- * overlap, and the transcript of one meeting with the reason logged for each decision.
+ * fake timers). Reports balanced accuracy, false speaks, missed turns, latency and overlap, once
+ * with the rules alone and once with the LLM floor check, whose cost is counted; and the
+ * transcript of one meeting with the reason logged for each decision.
  */
 import { type MeetingResult, runMeeting } from "../src/testing/meeting-sim/run-meeting.js";
-import { SCENARIOS } from "../src/testing/meeting-sim/scenarios.js";
+import { SCENARIOS, type Scenario } from "../src/testing/meeting-sim/scenarios.js";
 import { type SimSummary, formatTable, summariseAll } from "../src/testing/meeting-sim/score.js";
+import { type Stats, stats } from "./harness.js";
 
 export interface MeetingSimReport {
   meetings: number;
   utterances: number;
-  total: SimSummary;
+  rules: SimSummary;
   table: string[];
+  withLlmCheck: { total: SimSummary; checks: number; promptTokensPerCheck: number | null; checkMs: Stats };
   transcript: { scenario: string; lines: string[] };
 }
 
-export async function measureMeetingSim(transcriptOf = "talking over the bot"): Promise<MeetingSimReport> {
-  const results: MeetingResult[] = await Promise.all(SCENARIOS.map((s) => runMeeting(s)));
-  const shown = results.find((r) => r.scenario === transcriptOf) ?? results[0];
+export async function measureMeetingSim(quick: boolean, transcriptOf = "talking over the bot"): Promise<MeetingSimReport> {
+  const scenarios: Scenario[] = quick ? SCENARIOS.slice(0, 2) : SCENARIOS;
+  const rules: MeetingResult[] = await Promise.all(scenarios.map((s) => runMeeting(s)));
+  const checked: MeetingResult[] = await Promise.all(scenarios.map((s) => runMeeting(s, { llm_check: true })));
+  const checks = checked.flatMap((r) => r.floorChecks);
+  const shown = rules.find((r) => r.scenario === transcriptOf) ?? rules[0];
   return {
-    meetings: results.length,
-    utterances: results.reduce((n, r) => n + r.utterances.length, 0),
-    total: summariseAll(results),
-    table: formatTable(results),
+    meetings: rules.length,
+    utterances: rules.reduce((n, r) => n + r.utterances.length, 0),
+    rules: summariseAll(rules),
+    table: formatTable(rules),
+    withLlmCheck: {
+      total: summariseAll(checked),
+      checks: checks.length,
+      // About four characters a token for English text.
+      promptTokensPerCheck: checks.length ? Math.round(checks.reduce((n, c) => n + c.promptChars, 0) / checks.length / 4) : null,
+      checkMs: stats(checks.map((c) => c.ms)),
+    },
     transcript: { scenario: shown?.scenario ?? "", lines: shown?.transcript ?? [] },
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const report = await measureMeetingSim(process.argv[2]);
+  const report = await measureMeetingSim(false, process.argv[2]);
   for (const line of report.table) process.stdout.write(`${line}\n`);
+  const llm = report.withLlmCheck;
+  process.stdout.write(`\nWith llm_check: balanced accuracy ${llm.total.balancedAccuracy}, ${llm.checks} checks, ~${llm.promptTokensPerCheck} prompt tokens each, p50 ${llm.checkMs.p50} ms\n`);
   process.stdout.write(`\nTranscript of "${report.transcript.scenario}":\n${report.transcript.lines.join("\n")}\n`);
 }

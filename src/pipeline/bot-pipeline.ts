@@ -21,6 +21,7 @@ import { TranscriptionStage } from "./stages/transcription.js";
 import { UserTurnStage } from "./stages/user-turn.js";
 import { VoiceActivityStage } from "./stages/voice-activity.js";
 import type { Floor } from "./turn/floor.js";
+import { createLlmFloorClassifier } from "./turn/llm-floor-check.js";
 import type { RosterParticipant } from "./turn/roster.js";
 import { TurnContext } from "./turn/turn-context.js";
 import { DEFAULT_TURN_POLICY, type TurnPolicy } from "./turn/turn-policy.js";
@@ -74,7 +75,9 @@ export class BotPipeline implements VoicePipeline {
         new TranscriptionStage(services.stt, persona.language, this.turns.botNames),
         new SpeakerAttributionStage(this.turns, services.vadParams),
         this.bargeIn,
-        new UserTurnStage(conversation, metrics, this.turns),
+        new UserTurnStage(conversation, metrics, this.turns, {
+          classifier: createLlmFloorClassifier(services.llm, conversation, options.botName ?? persona.name, persona.name),
+        }),
         new ResponseStage({
           llm: services.llm,
           conversation,

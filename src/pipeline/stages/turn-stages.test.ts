@@ -88,6 +88,26 @@ describe("user turn", () => {
     expect(conversation.messages().filter((m) => m.role === "user").map((m) => String(m.content).split(":")[0])).toEqual(["Alice", "Bob", "Alice", "Alice", "Bob", "Alice"]);
   });
 
+  it("asks the LLM only when the rules are unsure, and follows its answer", async () => {
+    const ctx = context({ llmCheck: true });
+    ctx.roster.update(roster(null), 0);
+    const asked: string[] = [];
+    const answers = [true, false];
+    const stage = new UserTurnStage(new Conversation("system", 50), new TurnMetrics(), ctx, {
+      classifier: async (utterance) => {
+        asked.push(utterance.text);
+        return answers.shift() ?? false;
+      },
+    });
+    const probe = new StageProbe(stage);
+    await probe.send(frame("user-stopped-speaking"), said("What is the release date?", "Alice"));
+    await probe.send(frame("user-stopped-speaking"), said("Where is the doc?", "Bob"));
+    await probe.send(frame("user-stopped-speaking"), said("Bob, lunch?", "Alice"));
+    await probe.send(frame("user-stopped-speaking"), said("Sam, ready?", "Bob"));
+    expect(asked).toEqual(["What is the release date?", "Where is the doc?"]);
+    expect(probe.of("turn-decision").map((d) => d.reason)).toEqual(["llm_yes", "llm_no", "addressed_to_other", "addressed"]);
+  });
+
   it("never speaks in listen_only mode", async () => {
     const { probe } = setup({ mode: "listen_only" });
     await probe.send(frame("user-stopped-speaking"), said("Sam, are you there?", "Alice"));

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { Conversation } from "../conversation.js";
+import type { ChatMessage, LanguageModel } from "../../services/llm/language-model.js";
 import { AddressDetector } from "./addressing.js";
+import { createLlmFloorClassifier } from "./llm-floor-check.js";
 import { endpointDelay } from "./endpointing.js";
 import { InProcessFloor } from "./floor.js";
 import { metaphone, soundsLike } from "./phonetic.js";
@@ -148,6 +151,27 @@ describe("roster", () => {
 
   it("counts one person until speaker events say otherwise", () => {
     expect(new MeetingRoster({ selfNames: ["Sam"] }).humanCount()).toBe(1);
+  });
+});
+
+describe("LLM floor check", () => {
+  it("asks a one-word question with the recent speaker-tagged turns and reads a yes", async () => {
+    const conversation = new Conversation("system", 20);
+    conversation.addUser("Alice", "Where are we on the release?");
+    conversation.addAssistant("Two bugs left.");
+    conversation.addUser("Bob", "What about the docs?");
+    const seen: ChatMessage[][] = [];
+    const llm = (reply: string): LanguageModel => ({
+      name: "fake",
+      model: "fake",
+      async *stream(request) {
+        seen.push([...request.messages]);
+        yield { type: "text", text: reply };
+      },
+    });
+    expect(await createLlmFloorClassifier(llm("Yes."), conversation, "Sam", "Product Manager")({ speaker: "Bob", text: "" }, new AbortController().signal)).toBe(true);
+    expect(await createLlmFloorClassifier(llm("No"), conversation, "Sam", "Product Manager")({ speaker: "Bob", text: "" }, new AbortController().signal)).toBe(false);
+    expect(seen[0]?.[1]?.content).toBe("Alice: Where are we on the release?\nSam: Two bugs left.\nBob: What about the docs?\n\nShould Sam speak now?");
   });
 });
 

@@ -18,6 +18,7 @@ import { SpeakerAttributionStage } from "../../pipeline/stages/speaker-attributi
 import { SpeechSynthesisStage } from "../../pipeline/stages/speech-synthesis.js";
 import { UserTurnStage } from "../../pipeline/stages/user-turn.js";
 import { TurnContext } from "../../pipeline/turn/turn-context.js";
+import { createLlmFloorClassifier } from "../../pipeline/turn/llm-floor-check.js";
 import { type TurnPolicyInput, resolveTurnPolicy } from "../../pipeline/turn/turn-policy.js";
 import { TurnMetrics } from "../../pipeline/turn-metrics.js";
 import { type Scenario, type ScriptedUtterance, SIM_BOT } from "./scenarios.js";
@@ -66,6 +67,8 @@ export interface MeetingResult {
   humanOverBotMs: number;
   /** Replies that were decided but never heard, by reason. */
   dropped: { turnId: number; reason: string }[];
+  /** Yes/no floor checks the LLM was asked (only with `llm_check`): count, prompt characters, time. */
+  floorChecks: { promptChars: number; ms: number }[];
   /** The meeting as it went, one line per event, with the reason for each decision. */
   transcript: string[];
   durationMs: number;
@@ -83,6 +86,7 @@ interface Run {
   dropped: { turnId: number; reason: string }[];
   lines: { at: number; text: string }[];
   spans: [number, number][];
+  llm: ScriptedLanguageModel;
   /** A person is producing sound right now (what the VAD's latest window would say). */
   voiced: boolean;
 }
@@ -142,6 +146,7 @@ async function startBot(scenario: Scenario, policy?: TurnPolicyInput): Promise<R
     dropped: [],
     lines: [],
     spans: [],
+    llm: new ScriptedLanguageModel(),
     voiced: false,
   };
   const observe = (source: string, f: Frame) => {
@@ -172,8 +177,8 @@ async function startBot(scenario: Scenario, policy?: TurnPolicyInput): Promise<R
     [
       new SpeakerAttributionStage(turns, { minSpeechMs: SIM_DELAYS.vadStartMs, minSilenceMs: SIM_DELAYS.vadStopMs }),
       new BargeInStage(turns, SIM_DELAYS.vadStartMs, () => run.voiced),
-      new UserTurnStage(conversation, metrics, turns),
-      new ResponseStage({ llm: new ScriptedLanguageModel(), conversation, metrics, tools: [], toolContext: { weatherApiUrl: "http://127.0.0.1:9", now: () => new Date() } }),
+      new UserTurnStage(conversation, metrics, turns, { classifier: createLlmFloorClassifier(run.llm, conversation, SIM_BOT.name, SIM_BOT.persona) }),
+      new ResponseStage({ llm: run.llm, conversation, metrics, tools: [], toolContext: { weatherApiUrl: "http://127.0.0.1:9", now: () => new Date() } }),
       new SpeechSynthesisStage({ tts: new ToneTextToSpeech(), outputRate: RATE, voiceId: undefined, gender: undefined, language: "en-US", metrics }),
       new FloorGateStage(turns),
       run.output,
@@ -266,5 +271,5 @@ function finish(scenario: Scenario, run: Run, utterances: UtteranceResult[]): Me
   const transcript = run.lines
     .sort((a, b) => a.at - b.at)
     .map((l) => `[${(l.at / 1000).toFixed(1).padStart(5)} s] ${l.text}`);
-  return { scenario: scenario.name, utterances, botOverHumanMs, humanOverBotMs, dropped: run.dropped, transcript, durationMs: Math.round(performance.now() - run.start) };
+  return { scenario: scenario.name, utterances, botOverHumanMs, humanOverBotMs, dropped: run.dropped, floorChecks: run.llm.floorChecks, transcript, durationMs: Math.round(performance.now() - run.start) };
 }

@@ -5,6 +5,7 @@
  * sentence would take to say (300 ms a word). Fixed delays make latency and overlap comparable run
  * to run; the turn-taking stages in between are the real ones.
  */
+import { FLOOR_CHECK_INSTRUCTION } from "../../pipeline/turn/llm-floor-check.js";
 import type { LanguageModel, LlmEvent, LlmRequest } from "../../services/llm/language-model.js";
 import type { SynthesisOptions, TextToSpeech } from "../../services/tts/text-to-speech.js";
 
@@ -31,8 +32,20 @@ export class ScriptedLanguageModel implements LanguageModel {
   readonly name = "meeting-sim";
   readonly model = "scripted";
   calls = 0;
+  /** Yes/no floor checks asked, with the characters of their prompts and the time each took. */
+  readonly floorChecks: { promptChars: number; ms: number }[] = [];
 
   async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
+    const first = request.messages[0];
+    if (first?.role === "system" && first.content.startsWith(FLOOR_CHECK_INSTRUCTION)) {
+      const started = performance.now();
+      if (!(await pause(SIM_DELAYS.llmFirstTokenMs, request.signal))) return;
+      this.floorChecks.push({ promptChars: request.messages.reduce((n, m) => n + (m.content?.length ?? 0), 0), ms: performance.now() - started });
+      // The scripted meetings' unaddressed questions are all side talk.
+      yield { type: "text", text: "no" };
+      yield { type: "done", finishReason: "stop" };
+      return;
+    }
     this.calls += 1;
     const last = request.messages.at(-1);
     const speaker = last?.role === "user" ? (String(last.content).match(/^([^:]{1,40}):/)?.[1] ?? "there") : "everyone";
