@@ -6,10 +6,11 @@
  * with the rules alone and once with the LLM floor check, whose cost is counted; and the
  * transcript of one meeting with the reason logged for each decision.
  */
+import { runAudioMeeting } from "../src/testing/meeting-sim/run-audio-meeting.js";
 import { type MeetingResult, runMeeting } from "../src/testing/meeting-sim/run-meeting.js";
 import { SCENARIOS, type Scenario } from "../src/testing/meeting-sim/scenarios.js";
 import { type SimSummary, formatTable, summariseAll } from "../src/testing/meeting-sim/score.js";
-import { type Stats, stats } from "./harness.js";
+import { type Stats, benchServer, stats } from "./harness.js";
 
 export interface MeetingSimReport {
   meetings: number;
@@ -17,6 +18,8 @@ export interface MeetingSimReport {
   rules: SimSummary;
   table: string[];
   withLlmCheck: { total: SimSummary; checks: number; promptTokensPerCheck: number | null; checkMs: Stats };
+  /** The same meetings through the whole server: real audio, real VAD, the provider's protocol. */
+  audio: { total: SimSummary; table: string[] } | null;
   transcript: { scenario: string; lines: string[] };
 }
 
@@ -38,8 +41,18 @@ export async function measureMeetingSim(quick: boolean, transcriptOf = "talking 
       promptTokensPerCheck: checks.length ? Math.round(checks.reduce((n, c) => n + c.promptChars, 0) / checks.length / 4) : null,
       checkMs: stats(checks.map((c) => c.ms)),
     },
+    audio: await measureAudio(scenarios),
     transcript: { scenario: shown?.scenario ?? "", lines: shown?.transcript ?? [] },
   };
+}
+
+/** The real-audio variant: three meetings at a time, each with its own server and provider emulators. */
+async function measureAudio(scenarios: Scenario[]): Promise<MeetingSimReport["audio"]> {
+  const results: MeetingResult[] = [];
+  for (let i = 0; i < scenarios.length; i += 3) {
+    results.push(...(await Promise.all(scenarios.slice(i, i + 3).map((s) => runAudioMeeting(s, benchServer)))));
+  }
+  return { total: summariseAll(results), table: formatTable(results) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -47,5 +60,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const line of report.table) process.stdout.write(`${line}\n`);
   const llm = report.withLlmCheck;
   process.stdout.write(`\nWith llm_check: balanced accuracy ${llm.total.balancedAccuracy}, ${llm.checks} checks, ~${llm.promptTokensPerCheck} prompt tokens each, p50 ${llm.checkMs.p50} ms\n`);
+  if (report.audio) process.stdout.write(`\nReal audio through the server:\n${report.audio.table.join("\n")}\n`);
   process.stdout.write(`\nTranscript of "${report.transcript.scenario}":\n${report.transcript.lines.join("\n")}\n`);
 }
