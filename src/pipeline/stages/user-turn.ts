@@ -142,7 +142,8 @@ export class UserTurnStage extends FrameProcessor {
       speaker !== null &&
       last.speaker === speaker &&
       !last.otherSpokeSince &&
-      (last.endedAt === null || now - last.endedAt <= context.policy.followUpWindowMs);
+      // Timed from the end of the answer; an answer that never came (the LLM failed) counts from its decision.
+      now - (last.endedAt ?? last.decidedAt) <= context.policy.followUpWindowMs;
     let decision: SpeakDecision = decideTurn({
       policy: context.policy,
       humans: context.roster.humanCount(),
@@ -164,7 +165,7 @@ export class UserTurnStage extends FrameProcessor {
     const turnId = this.metrics.startTurn(now);
     this.replyOpen = turnId;
     context.replyDecided(turnId, context.humanTurns);
-    context.lastAnswer = { speaker, turnId, roomQuestion: address.roomQuestion, humanTurn: context.humanTurns, endedAt: null, otherSpokeSince: false };
+    context.lastAnswer = { speaker, turnId, roomQuestion: address.roomQuestion, humanTurn: context.humanTurns, decidedAt: now, endedAt: null, otherSpokeSince: false };
     await this.push(frame("turn-decision", { speaker, text, speak: true, reason: decision.reason, turnId }));
     await this.push(frame("llm-run", { turnId }));
   }

@@ -22,7 +22,9 @@ export interface LastAnswer {
   roomQuestion: boolean;
   /** The human turn count when the answer was decided. */
   humanTurn: number;
-  /** When the bot finished saying it; null while it is still to come or playing. */
+  /** When the bot decided to give it. */
+  decidedAt: number;
+  /** When the bot finished saying it (or was cut off); null while it is still to come or playing. */
   endedAt: number | null;
   /** Someone other than `speaker` has taken a turn since. */
   otherSpokeSince: boolean;
