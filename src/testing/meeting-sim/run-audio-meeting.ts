@@ -117,8 +117,10 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
         await pause(utterance.overBotAfterMs);
       } else {
         if (scenario.utterances[index - 1]?.expect === "speak") await waitFor(botSpeaking, WAIT_FOR_ANSWER_MS);
-        await waitFor(() => !botSpeaking(), MAX_WAIT_MS);
-        await pause(utterance.gapMs ?? GAP_MS);
+        for (let tries = 0; tries < 3 && (tries === 0 || botSpeaking()); tries++) {
+          await waitFor(() => !botSpeaking(), MAX_WAIT_MS);
+          await pause(utterance.gapMs ?? GAP_MS);
+        }
       }
       const pcm = lines[index] as Int16Array;
       const at = performance.now() - start;

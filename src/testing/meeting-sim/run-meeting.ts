@@ -107,10 +107,14 @@ export async function runMeeting(scenario: Scenario, policy?: TurnPolicyInput): 
     } else {
       // People wait for the answer to a question they put to the bot; the rest just leave a gap.
       if (scenario.utterances[index - 1]?.expect === "speak") await waitFor(() => run.output.speaking, WAIT_FOR_ANSWER_MS);
-      await waitFor(() => !run.output.speaking && run.inFlight.size === 0, MAX_WAIT_FOR_BOT_MS);
-      await pause(utterance.gapMs ?? DEFAULT_GAP_MS);
+      // Nobody starts while the bot talks, and a bot that starts again (a resumed reply) is let finish.
+      for (let tries = 0; tries < 3 && (tries === 0 || run.output.speaking); tries++) {
+        await waitFor(() => !run.output.speaking && run.inFlight.size === 0, MAX_WAIT_FOR_BOT_MS);
+        await pause(utterance.gapMs ?? DEFAULT_GAP_MS);
+      }
     }
-    run.lines.push({ at: now(), text: `${utterance.speaker}: ${heardText(utterance)}` });
+    const line = utterance.heard === "" ? `(${utterance.speaker} makes a sound with no words: "${utterance.text}")` : `${utterance.speaker}: ${heardText(utterance)}`;
+    run.lines.push({ at: now(), text: line });
     const spans = await speak(run, utterance, roster, now);
     results.push({ ...utterance, index, spans, decisions: [], spoke: false, latencyMs: null });
   }
@@ -171,6 +175,8 @@ async function startBot(scenario: Scenario, policy?: TurnPolicyInput): Promise<R
       run.lines.push({ at, text: `    (reply ${f.turnId} dropped: ${f.reason})` });
     } else if (source === "barge-in" && f.type === "interruption") {
       run.lines.push({ at, text: "    (bot interrupted)" });
+    } else if (source === "barge-in" && f.type === "reply-resume") {
+      run.lines.push({ at, text: "    (no words in the interruption: reply resumed)" });
     }
   };
   run.pipeline = new Pipeline(
@@ -216,7 +222,8 @@ async function speak(run: Run, utterance: ScriptedUtterance, roster: (speaking: 
     await pause(SIM_DELAYS.vadStopMs);
     await run.pipeline.queue(frame("user-stopped-speaking"));
     const text = heard[i] ?? segment;
-    setTimeout(() => queue(frame("transcription", { text, speaker: null, language: "en-US" })), SIM_DELAYS.sttFinalMs);
+    // A cough is heard by the VAD but the recogniser finds no words in it.
+    if (text) setTimeout(() => queue(frame("transcription", { text, speaker: null, language: "en-US" })), SIM_DELAYS.sttFinalMs);
     if (i < said.length - 1) await pause((utterance.pauseMs ?? DEFAULT_PAUSE_MS) - SIM_DELAYS.vadStopMs);
   }
   return spans;
@@ -237,7 +244,7 @@ function assignDecisions(results: UtteranceResult[], run: Run): void {
     const text = normalise(decision.text);
     const owner = results.findLast((r) => {
       const heard = normalise(heardText(r));
-      return (r.spans[0]?.[0] ?? Number.POSITIVE_INFINITY) <= decision.at && (heard.includes(text) || text.includes(heard));
+      return heard !== "" && (r.spans[0]?.[0] ?? Number.POSITIVE_INFINITY) <= decision.at && (heard.includes(text) || text.includes(heard));
     });
     owner?.decisions.push(decision);
   }

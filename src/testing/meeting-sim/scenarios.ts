@@ -1,8 +1,8 @@
 /**
  * @module testing/meeting-sim/scenarios
  * Scripted meetings for the meeting simulator. Each utterance says who speaks, what they say, what
- * the recogniser writes (with the misspellings real recognisers make of names), and whether the bot
- * should answer it. `|` in a line marks a pause inside the sentence long enough for the VAD to call
+ * the recogniser writes (with the misspellings real recognisers make of names; empty for a cough),
+ * and whether the bot should answer it. `|` in a line marks a pause inside the sentence long enough for the VAD to call
  * it a stop. The bot is "Sam" (persona "Product Manager", alias "Sammy") in every meeting.
  */
 
@@ -121,7 +121,8 @@ export const SCENARIOS: Scenario[] = [
       { speaker: "Alice", text: "Sam, walk us through the roadmap please.", expect: "speak", kind: "addressed" },
       { speaker: "Bob", text: "Yeah.", expect: "silent", kind: "backchannel over the reply", overBotAfterMs: 900 },
       { speaker: "Alice", text: "Sam, what about the mobile app?", expect: "speak", kind: "addressed" },
-      { speaker: "Bob", text: "Alice, can we take this offline?", expect: "silent", kind: "addressed to another" },
+      { speaker: "Bob", text: "Ahem, ahem.", heard: "", expect: "silent", kind: "cough over the reply", overBotAfterMs: 900 },
+      { speaker: "Bob", text: "Alice, can we take this offline?", expect: "silent", kind: "addressed to another", gapMs: 2000 },
     ],
   },
   {
