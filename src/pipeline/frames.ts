@@ -47,8 +47,9 @@ export interface FramePayloads {
   interruption: Record<string, never>;
   "bot-started-speaking": Record<string, never>;
   "bot-stopped-speaking": Record<string, never>;
-  "interim-transcription": { text: string; speaker: string | null; language: string | null };
-  transcription: { text: string; speaker: string | null; language: string | null };
+  /** `diarization`: the recogniser's own label for the voice ("0", "1"…), where it diarizes. */
+  "interim-transcription": { text: string; speaker: string | null; language: string | null; diarization?: string | null };
+  transcription: { text: string; speaker: string | null; language: string | null; diarization?: string | null };
   /** Ask the LLM stage to answer the conversation as it now stands. */
   "llm-run": { turnId: number; instruction?: string };
   "llm-response-start": { turnId: number };

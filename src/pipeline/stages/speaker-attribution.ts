@@ -3,7 +3,9 @@
  * Names the speaker of every transcript. The provider's speaker events fill the roster; the VAD
  * marks when the utterance began and ended (its decisions lag the speech by the configured minimum
  * speech and silence, which are taken off); the participant flagged as speaking for most of that
- * span said it. Without a flagged speaker it keeps the recogniser's guess, or the only person there.
+ * span said it. Where the recogniser diarizes, it also learns which of its voice labels belongs to
+ * whom, and uses that when no speaker was flagged (a provider's late or missing event). Failing
+ * both, it keeps the recogniser's guess, or the only person there.
  */
 import type { VadParams } from "../../services/vad/voice-activity.js";
 import { type Direction, type Frame, frame } from "../frames.js";
@@ -13,6 +15,8 @@ import type { TurnContext } from "../turn/turn-context.js";
 export class SpeakerAttributionStage extends FrameProcessor {
   private utteranceStart: number | undefined;
   private utteranceEnd: number | undefined;
+  /** Diarization label → votes per participant name, from utterances the speaker events attributed. */
+  private readonly voices = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly context: TurnContext,
@@ -42,20 +46,37 @@ export class SpeakerAttributionStage extends FrameProcessor {
         break;
       case "transcription":
       case "interim-transcription": {
-        const speaker = this.speakerOf(f.speaker, f.createdAt);
-        if (speaker !== f.speaker) return void (await this.push(frame(f.type, { text: f.text, speaker, language: f.language }), direction));
+        const speaker = this.speakerOf(f.speaker, f.createdAt, f.diarization ?? null, f.type === "transcription");
+        if (speaker !== f.speaker) {
+          return void (await this.push(frame(f.type, { text: f.text, speaker, language: f.language, diarization: f.diarization ?? null }), direction));
+        }
         break;
       }
     }
     await this.push(f, direction);
   }
 
-  private speakerOf(guess: string | null, now: number): string | null {
+  private speakerOf(guess: string | null, now: number, label: string | null, final: boolean): string | null {
     const { roster } = this.context;
     if (this.utteranceStart !== undefined) {
       const attributed = roster.attribute(this.utteranceStart, this.utteranceEnd ?? now);
-      if (attributed) return attributed;
+      if (attributed) {
+        if (label !== null && final) this.learn(label, attributed);
+        return attributed;
+      }
     }
-    return guess ?? roster.soleHuman();
+    return (label !== null ? this.voiceOf(label) : null) ?? guess ?? roster.soleHuman();
+  }
+
+  private learn(label: string, name: string): void {
+    const votes = this.voices.get(label) ?? new Map<string, number>();
+    votes.set(name, (votes.get(name) ?? 0) + 1);
+    this.voices.set(label, votes);
+  }
+
+  private voiceOf(label: string): string | null {
+    let best: [string, number] | undefined;
+    for (const entry of this.voices.get(label) ?? []) if (!best || entry[1] > best[1]) best = entry;
+    return best?.[0] ?? null;
   }
 }

@@ -109,8 +109,9 @@ export class TranscriptionStage extends FrameProcessor {
   private async transcribed(t: Transcript): Promise<void> {
     const text = t.text.trim();
     if (!text) return;
-    if (t.final) await this.push(frame("transcription", { text, speaker: this.speaker, language: t.language }));
-    else await this.push(frame("interim-transcription", { text, speaker: this.speaker, language: t.language }));
+    const diarization = t.speakerLabel ?? null;
+    if (t.final) await this.push(frame("transcription", { text, speaker: this.speaker, language: t.language, diarization }));
+    else await this.push(frame("interim-transcription", { text, speaker: this.speaker, language: t.language, diarization }));
   }
 }
 

@@ -133,6 +133,20 @@ describe("speaker attribution", () => {
     expect(ctx.roster.humanCount()).toBe(2);
   });
 
+  it("learns whose voice a diarization label is, and uses it when no speaker event came", async () => {
+    const ctx = context();
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const heard = (text: string) => frame("transcription", { text, speaker: null, language: "en-US", diarization: "1" });
+    await probe.send(frame("speakers-update", { speakers: roster("Bob") }), frame("user-started-speaking"));
+    await vi.advanceTimersByTimeAsync(1000);
+    await probe.send(frame("speakers-update", { speakers: roster(null) }), frame("user-stopped-speaking"), heard("first"));
+    await vi.advanceTimersByTimeAsync(5000);
+    await probe.send(frame("user-started-speaking"));
+    await vi.advanceTimersByTimeAsync(1000);
+    await probe.send(frame("user-stopped-speaking"), heard("second, with no speaker event"));
+    expect(probe.of("transcription").map((t) => t.speaker)).toEqual(["Bob", "Bob"]);
+  });
+
   it("keeps the recogniser's guess, or the only person present, when nobody was flagged", async () => {
     const ctx = context();
     const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addKeyterms as deepgramKeyterms } from "./deepgram-stt.js";
+import { addKeyterms as deepgramKeyterms, majoritySpeaker } from "./deepgram-stt.js";
 import { customVocabulary } from "./gladia-stt.js";
 import { loadPocketSphinx, pocketSphinxMissing } from "./local/pocketsphinx-library.js";
 import { addKeyterms as pocketSphinxKeyterms } from "./local/pocketsphinx-stt.js";
@@ -14,6 +14,12 @@ describe("names passed to the recognisers", () => {
     const nova2 = new URLSearchParams();
     deepgramKeyterms(nova2, "nova-2", ["Meeting Facilitator"]);
     expect(nova2.getAll("keywords")).toEqual(["Meeting:2", "Facilitator:2"]);
+  });
+
+  it("Deepgram diarization: the label of most words", () => {
+    expect(majoritySpeaker([{ speaker: 1 }, { speaker: 0 }, { speaker: 1 }])).toBe("1");
+    expect(majoritySpeaker([{}, {}])).toBeNull();
+    expect(majoritySpeaker(undefined)).toBeNull();
   });
 
   it("Gladia: realtime custom vocabulary, nothing when there are no names", () => {

@@ -9,6 +9,8 @@ export interface Transcript {
   text: string;
   final: boolean;
   language: string | null;
+  /** The recogniser's label for the voice that said most of it, when it diarizes. */
+  speakerLabel?: string | null;
 }
 
 export interface SttSessionOptions {
