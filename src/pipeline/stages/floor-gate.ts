@@ -13,6 +13,8 @@ import type { TurnContext } from "../turn/turn-context.js";
 
 /** How often a waiting reply looks again, besides being told of every change. */
 const RECHECK_MS = 100;
+/** Dropped replies remembered until their last frames have gone by. */
+const KEPT_DROPPED = 32;
 
 interface Sentence {
   text: string;
@@ -37,6 +39,7 @@ export class FloorGateStage extends FrameProcessor {
         const verdict = await this.waitForFloor(f.turnId, this.interruptSignal);
         if (!verdict.go) {
           this.dropped.add(f.turnId);
+          if (this.dropped.size > KEPT_DROPPED) this.dropped.delete(this.dropped.values().next().value as number);
           if (verdict.reason !== "interrupted") await this.drop(f.turnId, verdict.reason);
           return;
         }
@@ -63,6 +66,11 @@ export class FloorGateStage extends FrameProcessor {
         this.context.botSpeaking = false;
         await this.context.floor.release(this.context.holderId);
         this.context.changed();
+        break;
+      case "end":
+      case "cancel":
+        // A floor shared with other bots must not stay held by one that has left.
+        await this.context.floor.release(this.context.holderId);
         break;
     }
     await this.push(f, direction);
