@@ -38,6 +38,8 @@ export interface BotPipelineOptions extends VoicePipelineOptions {
   botName?: string;
   /** A floor shared with other bots of the meeting; a private one otherwise. */
   floor?: Floor;
+  /** Tells other bots in the roster apart from people (they do not count as humans present). */
+  isBot?: (name: string) => boolean;
 }
 
 /** What a bot is asked to do when it joins without an entry message. */
@@ -65,6 +67,7 @@ export class BotPipeline implements VoicePipeline {
       personaName: persona.name,
       holderId: options.botId,
       floor: options.floor,
+      isBot: options.isBot,
     });
     this.bargeIn = new BargeInStage(this.turns, services.vadParams.minSpeechMs, () => this.vad.voicedNow);
     const transcripts: FrameObserver = { onPush: (source, f) => this.observe(source, f) };

@@ -114,7 +114,21 @@ export function metaphone(input: string): string {
   return key;
 }
 
-export const metaphoneEncoder: PhoneticEncoder = { encode: (word) => [metaphone(word)] };
+/** Keys of recent words: names and the words around them recur in every utterance. */
+const keyCache = new Map<string, string[]>();
+const KEY_CACHE_SIZE = 4096;
+
+export const metaphoneEncoder: PhoneticEncoder = {
+  encode(word) {
+    let keys = keyCache.get(word);
+    if (!keys) {
+      keys = [metaphone(word)];
+      if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
+      keyCache.set(word, keys);
+    }
+    return keys;
+  },
+};
 
 /** Levenshtein distance, for the short strings of names and their keys. */
 export function editDistance(a: string, b: string): number {
