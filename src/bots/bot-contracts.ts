@@ -6,6 +6,7 @@
  */
 import type { Speaker } from "../pipeline/frames.js";
 import type { RosterParticipant } from "../pipeline/turn/roster.js";
+import type { DecisionRecord } from "../pipeline/turn/turn-context.js";
 import type { TurnPolicyInput } from "../pipeline/turn/turn-policy.js";
 import type { LanguageModel } from "../services/llm/language-model.js";
 import type { SpeechToText } from "../services/stt/speech-to-text.js";
@@ -67,6 +68,8 @@ export interface VoicePipeline {
   metrics(): TurnMetricsSnapshot;
   /** The meeting's participants as the bot knows them, when the engine tracks them. */
   roster?(): RosterParticipant[];
+  /** The last turn-taking decisions (speak or stay silent, and why), when the engine makes them. */
+  turnDecisions?(): DecisionRecord[];
   onTranscript(listener: (line: TranscriptLine) => void): void;
   stop(): Promise<void>;
 }

@@ -72,6 +72,9 @@ export const botInfoSchema = z.object({
   roster: z
     .array(z.object({ name: z.string(), id: z.number().nullable(), speaking: z.boolean(), kind: z.enum(["human", "bot", "self"]) }))
     .describe("The meeting's participants as the bot knows them from the provider's speaker events, live"),
+  turn_decisions: z
+    .array(z.object({ at: z.string(), speaker: z.string().nullable(), speak: z.boolean(), reason: z.string(), turn_id: z.number().nullable() }))
+    .describe("The bot's last decisions to speak or stay silent after a person's turn, with the reason for each"),
   metrics: z.object({
     turns: z.array(z.record(z.string(), z.number().nullable())).describe("Last turns: milliseconds from the end of user speech to each stage"),
     stages: z.record(z.string(), stageStatsSchema).describe("Percentiles per stage over the recorded turns"),

@@ -151,6 +151,7 @@ export class Bot {
       ended_at: this.endedAt?.toISOString() ?? null,
       last_error: this.lastError ?? null,
       roster: this.engine?.roster?.() ?? [],
+      turn_decisions: (this.engine?.turnDecisions?.() ?? []).map((d) => ({ at: new Date(d.at).toISOString(), speaker: d.speaker, speak: d.speak, reason: d.reason, turn_id: d.turnId })),
       metrics,
     };
   }

@@ -23,7 +23,7 @@ import { VoiceActivityStage } from "./stages/voice-activity.js";
 import type { Floor } from "./turn/floor.js";
 import { createLlmFloorClassifier } from "./turn/llm-floor-check.js";
 import type { RosterParticipant } from "./turn/roster.js";
-import { TurnContext } from "./turn/turn-context.js";
+import { type DecisionRecord, TurnContext } from "./turn/turn-context.js";
 import { DEFAULT_TURN_POLICY, type TurnPolicy } from "./turn/turn-policy.js";
 import { TurnMetrics } from "./turn-metrics.js";
 
@@ -129,6 +129,10 @@ export class BotPipeline implements VoicePipeline {
   /** The meeting's participants as the bot knows them. */
   roster(): RosterParticipant[] {
     return this.turns.roster.participants();
+  }
+
+  turnDecisions(): DecisionRecord[] {
+    return this.turns.recentDecisions();
   }
 
   metrics(): TurnMetricsSnapshot {

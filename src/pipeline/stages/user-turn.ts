@@ -156,7 +156,9 @@ export class UserTurnStage extends FrameProcessor {
     countDecision(decision.speak ? "speak" : "silent", decision.reason);
     this.logger.info({ speaker, speak: decision.speak, reason: decision.reason, humans: context.roster.humanCount(), pii: { text } }, "turn decision");
 
+    const record = { at: Date.now(), speaker, speak: decision.speak, reason: decision.reason };
     if (!decision.speak) {
+      context.recordDecision({ ...record, turnId: null });
       await this.push(frame("turn-decision", { speaker, text, speak: false, reason: decision.reason, turnId: null }));
       return;
     }
@@ -165,6 +167,7 @@ export class UserTurnStage extends FrameProcessor {
     const turnId = this.metrics.startTurn(now);
     this.replyOpen = turnId;
     context.replyDecided(turnId, context.humanTurns);
+    context.recordDecision({ ...record, turnId });
     context.lastAnswer = { speaker, turnId, roomQuestion: address.roomQuestion, humanTurn: context.humanTurns, decidedAt: now, endedAt: null, otherSpokeSince: false };
     await this.push(frame("turn-decision", { speaker, text, speak: true, reason: decision.reason, turnId }));
     await this.push(frame("llm-run", { turnId }));

@@ -32,6 +32,18 @@ export interface LastAnswer {
 
 /** Replies remembered for the floor gate: the human turn count each was decided at. */
 const KEPT_REPLIES = 32;
+/** Decisions kept for GET /bots/{id}. */
+const KEPT_DECISIONS = 20;
+
+/** One turn decision as the API shows it. */
+export interface DecisionRecord {
+  /** Milliseconds since the epoch. */
+  at: number;
+  speaker: string | null;
+  speak: boolean;
+  reason: string;
+  turnId: number | null;
+}
 
 export interface TurnContextOptions {
   policy: TurnPolicy;
@@ -59,6 +71,7 @@ export class TurnContext {
   humanTurns = 0;
   lastAnswer: LastAnswer | undefined;
   private readonly replies = new Map<number, number>();
+  private readonly decisions: DecisionRecord[] = [];
   private readonly listeners = new Set<() => void>();
 
   constructor(options: TurnContextOptions) {
@@ -88,6 +101,16 @@ export class TurnContext {
   movedOnSince(turnId: number): boolean {
     const at = this.replies.get(turnId);
     return at !== undefined && this.humanTurns > at;
+  }
+
+  recordDecision(record: DecisionRecord): void {
+    this.decisions.push(record);
+    if (this.decisions.length > KEPT_DECISIONS) this.decisions.shift();
+  }
+
+  /** The last decisions, oldest first. */
+  recentDecisions(): DecisionRecord[] {
+    return this.decisions.map((d) => ({ ...d }));
   }
 
   /** Tells every listener that something they may be waiting on has changed. */

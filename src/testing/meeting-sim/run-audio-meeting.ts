@@ -5,8 +5,8 @@
  * different voice per person) with the speaker events a MeetingBaas bot sends. The bot's Silero VAD
  * hears the audio; speech-to-text is a local Deepgram-protocol server that returns each line's
  * scripted transcript (misspelled names included), so the recogniser's accuracy is not what is
- * measured. What the bot does is judged from the audio it sends back, as a person in the meeting
- * would hear it.
+ * measured. A line counts as answered when the bot decided to answer it (GET /bots/{id} lists its
+ * decisions) and its voice then came back, as a person in the meeting would hear it.
  */
 import { concatPcm } from "../../audio/pcm.js";
 import { FakeMeetingBaas } from "../../meeting/meetingbaas/testing/fake-meetingbaas.js";
@@ -111,6 +111,7 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
 
     const results: UtteranceResult[] = [];
     const transcript: { at: number; text: string }[] = [];
+    const epochOffset = Date.now() - performance.now();
     for (const [index, utterance] of scenario.utterances.entries()) {
       if (utterance.overBotAfterMs !== undefined) {
         await waitFor(botSpeaking, WAIT_FOR_ANSWER_MS);
@@ -135,6 +136,15 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
     await pause(1500);
 
     const frames = meeting.arrivals.slice(arrivalsBefore).map((t) => t - start);
+    const { turn_decisions: decided } = (await (await fetch(`${server.url}/bots/${botId}`)).json()) as {
+      turn_decisions: { at: string; speaker: string | null; speak: boolean; reason: string; turn_id: number | null }[];
+    };
+    for (const d of decided) {
+      const at = Date.parse(d.at) - epochOffset - start;
+      const owner = results.findLast((r) => (r.spans[0]?.[0] ?? Number.POSITIVE_INFINITY) <= at);
+      owner?.decisions.push({ at, speaker: d.speaker, text: "", speak: d.speak, reason: d.reason, turnId: d.turn_id });
+      transcript.push({ at, text: `    → ${d.speak ? "speak" : "stay silent"} (${d.reason})` });
+    }
     const replyStarts = frames.filter((t, i) => i === 0 || t - (frames[i - 1] ?? 0) > REPLY_GAP_MS);
     for (const start of replyStarts) transcript.push({ at: start, text: `${SIM_BOT.name}: (speaks)` });
     for (const [i, result] of results.entries()) {
@@ -142,8 +152,8 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
       // A reply to this line starts after it ends and before the next line begins.
       const until = results[i + 1]?.spans[0]?.[0] ?? Number.POSITIVE_INFINITY;
       const reply = replyStarts.find((t) => t > end && t < until);
-      result.spoke = reply !== undefined;
-      if (reply !== undefined) result.latencyMs = Math.round(reply - end - SIM_DELAYS.vadStopMs);
+      result.spoke = reply !== undefined && result.decisions.some((d) => d.speak);
+      if (reply !== undefined && result.spoke) result.latencyMs = Math.round(reply - end - SIM_DELAYS.vadStopMs);
     }
     let botOverHumanMs = 0;
     let humanOverBotMs = 0;
