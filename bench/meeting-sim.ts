@@ -24,9 +24,12 @@ export interface MeetingSimReport {
 }
 
 export async function measureMeetingSim(quick: boolean, transcriptOf = "talking over the bot"): Promise<MeetingSimReport> {
-  const scenarios: Scenario[] = quick ? SCENARIOS.slice(0, 2) : SCENARIOS;
-  const rules: MeetingResult[] = await Promise.all(scenarios.map((s) => runMeeting(s)));
-  const checked: MeetingResult[] = await Promise.all(scenarios.map((s) => runMeeting(s, { llm_check: true })));
+  // The quick smoke run plays one short meeting; both passes of the turn stages run side by side.
+  const scenarios: Scenario[] = quick ? SCENARIOS.slice(0, 1) : SCENARIOS;
+  const [rules, checked] = await Promise.all([
+    Promise.all(scenarios.map((s) => runMeeting(s))),
+    Promise.all(scenarios.map((s) => runMeeting(s, { llm_check: true }))),
+  ]);
   const checks = checked.flatMap((r) => r.floorChecks);
   const shown = rules.find((r) => r.scenario === transcriptOf) ?? rules[0];
   return {
