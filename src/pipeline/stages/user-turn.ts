@@ -12,6 +12,7 @@ import { type Direction, type Frame, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";
 import { countDecision } from "../turn/decision-counters.js";
 import { endpointDelay } from "../turn/endpointing.js";
+import { isBackchannel } from "../turn/utterance-text.js";
 import { type SpeakDecision, decideTurn } from "../turn/speak-decision.js";
 import type { TurnContext } from "../turn/turn-context.js";
 import type { TurnMetrics } from "../turn-metrics.js";
@@ -123,9 +124,13 @@ export class UserTurnStage extends FrameProcessor {
     this.pending.length = 0;
     this.overBotSpeech = this.userSpeaking && this.context.botSpeaking;
     const { context } = this;
-    context.humanTurns += 1;
+    // "Mm-hm" and "yeah" do not take the floor: they neither make a reply out of date nor break a follow-up.
+    const substantive = !isBackchannel(text);
     const last = context.lastAnswer;
-    if (last && speaker !== last.speaker) last.otherSpokeSince = true;
+    if (substantive) {
+      context.humanTurns += 1;
+      if (last && speaker !== last.speaker) last.otherSpokeSince = true;
+    }
     this.conversation.addUser(speaker, text);
 
     const now = performance.now();
@@ -159,6 +164,7 @@ export class UserTurnStage extends FrameProcessor {
     const record = { at: Date.now(), speaker, speak: decision.speak, reason: decision.reason };
     if (!decision.speak) {
       context.recordDecision({ ...record, turnId: null });
+      if (substantive && this.replyOpen !== undefined && !context.botSpeaking) await this.dropStaleReply(this.replyOpen);
       await this.push(frame("turn-decision", { speaker, text, speak: false, reason: decision.reason, turnId: null }));
       return;
     }
@@ -171,6 +177,15 @@ export class UserTurnStage extends FrameProcessor {
     context.lastAnswer = { speaker, turnId, roomQuestion: address.roomQuestion, humanTurn: context.humanTurns, decidedAt: now, endedAt: null, otherSpokeSince: false };
     await this.push(frame("turn-decision", { speaker, text, speak: true, reason: decision.reason, turnId }));
     await this.push(frame("llm-run", { turnId }));
+  }
+
+  /** Someone else took a turn before the reply was heard: stop making it (the floor gate would drop it anyway). */
+  private async dropStaleReply(turnId: number): Promise<void> {
+    countDecision("dropped", "moved_on");
+    this.logger.info({ turnId }, "reply dropped before it was heard: the talk moved on");
+    this.replyOpen = undefined;
+    if (this.context.lastAnswer?.turnId === turnId) this.context.lastAnswer = undefined;
+    await this.push(frame("interruption"));
   }
 
   private async secondOpinion(speaker: string | null, text: string, rules: SpeakDecision): Promise<SpeakDecision> {

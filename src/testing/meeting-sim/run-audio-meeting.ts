@@ -113,7 +113,9 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
     const transcript: { at: number; text: string }[] = [];
     const epochOffset = Date.now() - performance.now();
     for (const [index, utterance] of scenario.utterances.entries()) {
-      if (utterance.overBotAfterMs !== undefined) {
+      if (utterance.afterPreviousMs !== undefined) {
+        await pause(utterance.afterPreviousMs);
+      } else if (utterance.overBotAfterMs !== undefined) {
         await waitFor(botSpeaking, WAIT_FOR_ANSWER_MS);
         await pause(utterance.overBotAfterMs);
       } else {

@@ -101,7 +101,10 @@ export async function runMeeting(scenario: Scenario, policy?: TurnPolicyInput): 
   await pause(500);
 
   for (const [index, utterance] of scenario.utterances.entries()) {
-    if (utterance.overBotAfterMs !== undefined) {
+    if (utterance.afterPreviousMs !== undefined) {
+      // The previous line's `speak` returned at its VAD stop.
+      await pause(Math.max(0, utterance.afterPreviousMs - SIM_DELAYS.vadStopMs));
+    } else if (utterance.overBotAfterMs !== undefined) {
       await waitFor(() => run.output.speaking, MAX_WAIT_FOR_BOT_MS);
       await pause(utterance.overBotAfterMs);
     } else {

@@ -21,6 +21,8 @@ export interface ScriptedUtterance {
   gapMs?: number;
   /** Start this long after the bot starts its reply to the previous utterance (talking over it). */
   overBotAfterMs?: number;
+  /** Start this long after the previous utterance ended, whatever the bot is doing (at least the VAD's stop delay). */
+  afterPreviousMs?: number;
   /** Pause length at each `|`. Default 900 ms. */
   pauseMs?: number;
 }
@@ -52,7 +54,7 @@ export const SCENARIOS: Scenario[] = [
     humans: ["Alice", "Bob", "Carol"],
     utterances: [
       { speaker: "Alice", text: "Sam, what is on the agenda today?", expect: "speak", kind: "addressed" },
-      { speaker: "Bob", text: "Mm-hm.", expect: "silent", kind: "backchannel" },
+      { speaker: "Bob", text: "Mm-hm.", expect: "silent", kind: "backchannel while the bot prepares its answer", afterPreviousMs: 400 },
       { speaker: "Carol", text: "Can you remind us of the deadline, Sam?", expect: "speak", kind: "addressed" },
       { speaker: "Bob", text: "Carol, is that the hard deadline?", expect: "silent", kind: "addressed to another" },
       { speaker: "Carol", text: "Yes, marketing needs it by then.", expect: "silent", kind: "side talk" },
