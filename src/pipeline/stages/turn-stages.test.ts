@@ -108,6 +108,18 @@ describe("user turn", () => {
     expect(probe.of("turn-decision").map((d) => d.reason)).toEqual(["llm_yes", "llm_no", "addressed_to_other", "addressed"]);
   });
 
+  it("keeps a reply through a backchannel, and stops it when someone else takes a real turn first", async () => {
+    const { probe, ctx } = setup();
+    ctx.roster.update(roster(null), 0);
+    await probe.send(frame("user-stopped-speaking"), said("Sam, what's the status?", "Alice"));
+    await probe.send(frame("user-stopped-speaking"), said("Mm-hm.", "Bob"));
+    expect(probe.types(["interruption", "llm-run"])).toEqual(["llm-run"]);
+    expect(ctx.movedOnSince(probe.of("llm-run")[0]?.turnId ?? -1)).toBe(false);
+    await probe.send(frame("user-stopped-speaking"), said("I think we are late anyway.", "Bob"));
+    expect(probe.types(["interruption", "llm-run"])).toEqual(["llm-run", "interruption"]);
+    expect(ctx.lastAnswer).toBeUndefined();
+  });
+
   it("never speaks in listen_only mode", async () => {
     const { probe } = setup({ mode: "listen_only" });
     await probe.send(frame("user-stopped-speaking"), said("Sam, are you there?", "Alice"));
