@@ -17,6 +17,9 @@ export class SpeakerAttributionStage extends FrameProcessor {
   private utteranceEnd: number | undefined;
   /** Diarization label → votes per participant name, from utterances the speaker events attributed. */
   private readonly voices = new Map<string, Map<string, number>>();
+  /** Since when the bot has been talking without a break; undefined while it is quiet. */
+  private botSince: number | undefined;
+  private lastVadStart = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly context: TurnContext,
@@ -28,10 +31,19 @@ export class SpeakerAttributionStage extends FrameProcessor {
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
     switch (f.type) {
       case "speakers-update":
-        this.context.roster.update(f.speakers, f.createdAt);
+        for (const span of this.context.roster.update(f.speakers, f.createdAt)) {
+          if (this.onlyBotAudible(span.start, span.end)) this.context.roster.looksLikeSelf(span.name);
+        }
         this.context.changed();
         break;
+      case "bot-started-speaking":
+        this.botSince = f.createdAt;
+        break;
+      case "bot-stopped-speaking":
+        this.botSince = undefined;
+        break;
       case "user-started-speaking":
+        this.lastVadStart = f.createdAt;
         this.utteranceStart = f.createdAt - this.vad.minSpeechMs;
         this.utteranceEnd = undefined;
         this.context.vadSpeaking = true;
@@ -61,11 +73,18 @@ export class SpeakerAttributionStage extends FrameProcessor {
     if (this.utteranceStart !== undefined) {
       const attributed = roster.attribute(this.utteranceStart, this.utteranceEnd ?? now);
       if (attributed) {
+        if (final) roster.heard(attributed);
         if (label !== null && final) this.learn(label, attributed);
         return attributed;
       }
     }
     return (label !== null ? this.voiceOf(label) : null) ?? guess ?? roster.soleHuman();
+  }
+
+  /** The bot talked throughout [start, end] and the VAD heard nobody during it or just after. */
+  private onlyBotAudible(start: number, end: number): boolean {
+    if (this.botSince === undefined || this.botSince > start) return false;
+    return !this.context.vadSpeaking && this.lastVadStart < start;
   }
 
   private learn(label: string, name: string): void {

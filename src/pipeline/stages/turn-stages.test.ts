@@ -159,6 +159,25 @@ describe("speaker attribution", () => {
     expect(probe.of("transcription").map((t) => t.speaker)).toEqual(["Bob", "Bob"]);
   });
 
+  it("takes an entry that only ever lights up while the bot talks for the bot itself", async () => {
+    const ctx = context();
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const names = ["Alice", "Meeting Bot 7"];
+    await probe.send(frame("speakers-update", { speakers: roster(null, names) }));
+    expect(ctx.roster.humanCount()).toBe(2);
+    for (let i = 0; i < 3; i++) {
+      await probe.sendUpstream(frame("bot-started-speaking"));
+      await vi.advanceTimersByTimeAsync(100);
+      await probe.send(frame("speakers-update", { speakers: roster("Meeting Bot 7", names) }));
+      await vi.advanceTimersByTimeAsync(2000);
+      await probe.send(frame("speakers-update", { speakers: roster(null, names) }));
+      await probe.sendUpstream(frame("bot-stopped-speaking"));
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    expect(ctx.roster.participants().map((p) => p.kind)).toEqual(["human", "self"]);
+    expect(ctx.roster.humanCount()).toBe(1);
+  });
+
   it("keeps the recogniser's guess, or the only person present, when nobody was flagged", async () => {
     const ctx = context();
     const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));

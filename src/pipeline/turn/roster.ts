@@ -6,7 +6,10 @@
  * both on our clock: events are stamped when they arrive, on the same socket as the audio).
  *
  * Updates are merged, not replaced: some providers send only the participants whose state changed.
- * The bot's own entry (providers may list it) is kept apart and never counted as a person.
+ * The bot's own entry (providers may list it) is kept apart and never counted as a person: it is
+ * the entry named like the bot ("Sam", "Sam (bot)"), or one the provider keeps flagging as speaking
+ * while only the bot talks and nobody is heard, and to which no utterance was ever attributed.
+ * Counting the bot as a person would turn a one-to-one call into a group.
  */
 import type { Speaker } from "../frames.js";
 
@@ -35,6 +38,14 @@ export interface RosterParticipant {
 
 /** Speech history kept per participant: enough to attribute any utterance still being decided. */
 const HISTORY_MS = 120_000;
+/** Times an entry must light up while only the bot talks before it is taken for the bot. */
+const SELF_EVIDENCE = 3;
+
+export interface ClosedInterval {
+  name: string;
+  start: number;
+  end: number;
+}
 
 export interface RosterOptions {
   /** Names the bot goes by in the meeting; entries with these names are the bot itself. */
@@ -46,14 +57,18 @@ export interface RosterOptions {
 export class MeetingRoster {
   private readonly entries = new Map<string, Entry>();
   private readonly selfNames: Set<string>;
+  private readonly selfEvidence = new Map<string, number>();
+  /** Entries that said something we heard: people, whatever else they look like. */
+  private readonly heardFrom = new Set<string>();
   private lastUpdateAt: number | undefined;
 
   constructor(private readonly options: RosterOptions) {
-    this.selfNames = new Set(options.selfNames.map((n) => n.trim().toLowerCase()));
+    this.selfNames = new Set(options.selfNames.map(normalise).filter(Boolean));
   }
 
-  /** Merges one speaker event received at `at` (performance.now()). */
-  update(speakers: readonly Speaker[], at: number): void {
+  /** Merges one speaker event received at `at` (performance.now()); returns the speaking spans it closed. */
+  update(speakers: readonly Speaker[], at: number): ClosedInterval[] {
+    const closed: ClosedInterval[] = [];
     this.lastUpdateAt = at;
     for (const speaker of speakers) {
       const key = speaker.id !== null ? `#${speaker.id}` : `@${speaker.name}`;
@@ -66,12 +81,27 @@ export class MeetingRoster {
       if (speaker.isSpeaking && !entry.speaking) entry.intervals.push({ start: at, end: null });
       if (!speaker.isSpeaking && entry.speaking) {
         const open = entry.intervals.at(-1);
-        if (open && open.end === null) open.end = at;
+        if (open && open.end === null) {
+          open.end = at;
+          closed.push({ name: entry.name, start: open.start, end: at });
+        }
       }
       if (entry.speaking !== speaker.isSpeaking) entry.changedAt = at;
       entry.speaking = speaker.isSpeaking;
       entry.intervals = entry.intervals.filter((i) => i.end === null || at - i.end < HISTORY_MS);
     }
+    return closed;
+  }
+
+  /** This entry spoke while only the bot could be heard, and nothing was heard from it. */
+  looksLikeSelf(name: string): void {
+    const key = normalise(name);
+    this.selfEvidence.set(key, (this.selfEvidence.get(key) ?? 0) + 1);
+  }
+
+  /** An utterance was attributed to this entry: it is a person (or another bot), never this one. */
+  heard(name: string): void {
+    this.heardFrom.add(normalise(name));
   }
 
   /** Whether any speaker event has arrived yet. */
@@ -127,7 +157,17 @@ export class MeetingRoster {
   }
 
   private kindOf(name: string): ParticipantKind {
-    if (this.selfNames.has(name.trim().toLowerCase())) return "self";
+    const key = normalise(name);
+    if (this.selfNames.has(key) || [...this.selfNames].some((self) => key.startsWith(`${self} `))) return "self";
+    if (!this.heardFrom.has(key) && (this.selfEvidence.get(key) ?? 0) >= SELF_EVIDENCE) return "self";
     return this.options.isBot?.(name) ? "bot" : "human";
   }
+}
+
+/** Case, punctuation and spacing do not tell names apart: "Sam (Bot)" → "sam bot". */
+function normalise(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }

@@ -149,6 +149,19 @@ describe("roster", () => {
     expect(roster.others().map((p) => p.name)).toEqual(["Alice", "Bob"]);
   });
 
+  it("knows the bot's own entry by its name, or by lighting up while only the bot talks", () => {
+    const roster = new MeetingRoster({ selfNames: ["Sam"] });
+    roster.update([at("Alice", false), at("Sam (Bot)", false), at("Speaker 3", false)], 0);
+    expect(roster.humanCount()).toBe(2);
+    roster.heard("Alice");
+    for (const t of [1000, 3000, 5000]) {
+      roster.update([at("Speaker 3", true), at("Alice", true)], t);
+      for (const span of roster.update([at("Speaker 3", false), at("Alice", false)], t + 500)) roster.looksLikeSelf(span.name);
+    }
+    expect(roster.humanCount()).toBe(1);
+    expect(roster.others().map((p) => p.name)).toEqual(["Alice"]);
+  });
+
   it("counts one person until speaker events say otherwise", () => {
     expect(new MeetingRoster({ selfNames: ["Sam"] }).humanCount()).toBe(1);
   });
