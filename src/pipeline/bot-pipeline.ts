@@ -109,6 +109,8 @@ export class BotPipeline implements VoicePipeline {
   admitted(): void {
     if (this.greeted) return;
     this.greeted = true;
+    // A listen-only bot never speaks, not even to say hello.
+    if (this.turns.policy.mode === "listen_only") return;
     const entry = this.options.persona.entryMessage;
     if (entry) void this.pipeline.queue(frame("speak", { text: entry, turnId: 0 }));
     else void this.pipeline.queue(frame("llm-run", { turnId: 0, instruction: GREETING_INSTRUCTION }));
