@@ -143,7 +143,8 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
     };
     for (const d of decided) {
       const at = Date.parse(d.at) - epochOffset - start;
-      const owner = results.findLast((r) => (r.spans[0]?.[0] ?? Number.POSITIVE_INFINITY) <= at);
+      // The latest line by the decision's speaker that had begun by then.
+      const owner = results.findLast((r) => (r.spans[0]?.[0] ?? Number.POSITIVE_INFINITY) <= at && (d.speaker === null || r.speaker === d.speaker));
       owner?.decisions.push({ at, speaker: d.speaker, text: "", speak: d.speak, reason: d.reason, turnId: d.turn_id });
       transcript.push({ at, text: `    → ${d.speak ? "speak" : "stay silent"} (${d.reason})` });
     }
@@ -151,8 +152,10 @@ export async function runAudioMeeting(scenario: Scenario, startServer: ServerSta
     for (const start of replyStarts) transcript.push({ at: start, text: `${SIM_BOT.name}: (speaks)` });
     for (const [i, result] of results.entries()) {
       const end = result.spans[0]?.[1] ?? 0;
-      // A reply to this line starts after it ends and before the next line begins.
-      const until = results[i + 1]?.spans[0]?.[0] ?? Number.POSITIVE_INFINITY;
+      // A reply to this line starts after it ends and before the next line the bot decided to answer
+      // (a reply held while someone says "mm-hm" starts after that "mm-hm" has begun).
+      const nextAnswered = results.slice(i + 1).find((r) => r.decisions.some((d) => d.speak));
+      const until = nextAnswered?.spans[0]?.[0] ?? Number.POSITIVE_INFINITY;
       const reply = replyStarts.find((t) => t > end && t < until);
       result.spoke = reply !== undefined && result.decisions.some((d) => d.speak);
       if (reply !== undefined && result.spoke) result.latencyMs = Math.round(reply - end - SIM_DELAYS.vadStopMs);
