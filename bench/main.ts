@@ -3,13 +3,15 @@
  * `npm run bench`: the project's measuring stick. Prints a table and writes the figures as JSON to
  * bench/results/<date>.json (with `--quick`, a short smoke run that only checks the harness, written
  * to test-artifacts/). Sections: pipeline overhead per turn, bots per process in real time, the
- * local engines, our VAD against a peer, and memory per bot against one process per bot.
+ * local engines, our VAD against a peer, memory per bot against one process per bot, and the
+ * meeting simulator (when the bot speaks in a group).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { measureLocalEngines } from "./local-engines.js";
 import { measureMemoryCycles } from "./memory-cycles.js";
+import { measureMeetingSim } from "./meeting-sim.js";
 import { measureOverhead } from "./overhead.js";
 import { processPerBotRssMb } from "./process-per-bot.js";
 import { type ScaleStep, measureScale } from "./scale.js";
@@ -62,9 +64,17 @@ async function main(): Promise<void> {
     const d = cycles.decoders;
     line(`   shared decoders: ${d.leases} utterances, ${d.waited} waited for a decoder, mean wait ${d.waited ? Math.round(d.totalWaitMs / d.waited) : 0} ms, longest ${Math.round(d.maxWaitMs)} ms`);
   }
+  const meetings = await measureMeetingSim(quick);
+  line(`\n6. Group meetings: ${meetings.meetings} simulated meetings, ${meetings.utterances} labelled utterances, rule-based turn policy`);
+  for (const row of meetings.table) line(`   ${row}`);
+  const llm = meetings.withLlmCheck;
+  line(`   with llm_check: balanced accuracy ${llm.total.balancedAccuracy}, ${llm.checks} yes/no checks, ~${fmt(llm.promptTokensPerCheck)} prompt tokens each, check p50 ${fmt(llm.checkMs.p50)} ms`);
+  line(`   transcript of "${meetings.transcript.scenario}":`);
+  for (const row of meetings.transcript.lines) line(`     ${row}`);
+
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
 
-  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles };
+  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles, meetings };
   const dir = quick ? "test-artifacts" : "bench/results";
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${quick ? "bench-quick" : result.date.slice(0, 19).replace(/:/g, "-")}.json`);

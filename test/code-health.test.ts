@@ -17,6 +17,8 @@ const LEVELS: Record<string, number> = {
   bots: 4,
   server: 5,
   cli: 6,
+  // Test support (wire fakes, the meeting simulator): may use anything, and nothing in the product uses it.
+  testing: 7,
 };
 
 function layerOf(file: string): string {

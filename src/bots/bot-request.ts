@@ -12,6 +12,7 @@ import { speechSpeedSchema } from "../services/tts/speech-speed.js";
 import { mcpProfileSchema, mcpRequestSchema, mcpToolAccessSchema } from "../tools/mcp/mcp-request.js";
 import { ORIGINAL_BOT_REQUEST_EXAMPLE } from "./bot-request-example.js";
 import { turnConfigSchema } from "./turn-config.js";
+import { turnPolicyInputSchema } from "../core/turn-policy.js";
 
 /** A string field checked by one of the URL checks, whose answer becomes the 400's message. */
 function checkedUrl(problem: (value: string) => string | undefined) {
@@ -66,6 +67,9 @@ export const botRequestSchema = z
     llm_provider: llmProviderSchema.optional(),
     llm_model: llmModelSchema.optional(),
     speech_speed: speechSpeedSchema.optional(),
+    turn_policy: turnPolicyInputSchema
+      .optional()
+      .describe("When the bot speaks in a meeting (mode, aliases, endpointing, interruption); overrides the persona's metadata, which overrides the defaults"),
   })
   .strict()
   .superRefine((body, context) => {
@@ -100,6 +104,12 @@ export const botInfoSchema = z.object({
   started_at: z.string(),
   ended_at: z.string().nullable(),
   last_error: z.string().nullable(),
+  roster: z
+    .array(z.object({ name: z.string(), id: z.number().nullable(), speaking: z.boolean(), kind: z.enum(["human", "bot", "self"]) }))
+    .describe("The meeting's participants as the bot knows them from the provider's speaker events, live"),
+  turn_decisions: z
+    .array(z.object({ at: z.string(), speaker: z.string().nullable(), speak: z.boolean(), reason: z.string(), turn_id: z.number().nullable() }))
+    .describe("The bot's last decisions to speak or stay silent after a person's turn, with the reason for each"),
   metrics: z.object({
     turns: z.array(z.record(z.string(), z.number().nullable())).describe("Last turns: milliseconds from the end of user speech to each stage"),
     stages: z.record(z.string(), stageStatsSchema).describe("Percentiles per stage over the recorded turns"),

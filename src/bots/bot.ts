@@ -221,6 +221,8 @@ export class Bot {
       started_at: this.startedAt.toISOString(),
       ended_at: this.endedAt?.toISOString() ?? null,
       last_error: this.lastError ?? null,
+      roster: this.engine?.roster?.() ?? [],
+      turn_decisions: (this.engine?.turnDecisions?.() ?? []).map((d) => ({ at: new Date(d.at).toISOString(), speaker: d.speaker, speak: d.speak, reason: d.reason, turn_id: d.turnId })),
       metrics,
     };
   }

@@ -5,6 +5,8 @@
  * manager receives implementations; tests can hand in their own.
  */
 import type { Speaker } from "./speaker.js";
+import type { DecisionRecord, RosterParticipant } from "./turn-records.js";
+import type { TurnPolicyInput } from "./turn-policy.js";
 
 /** A persona made ready for one bot. */
 export interface ResolvedPersona {
@@ -19,6 +21,8 @@ export interface ResolvedPersona {
   image: string | undefined;
   /** How the persona was chosen (request prompt, requested name, bot name, default, random). */
   chosenBy: string;
+  /** Turn-taking settings from the persona's metadata (mode, aliases, room questions). */
+  turnPolicy?: TurnPolicyInput;
 }
 
 export interface PersonaResolver {
@@ -56,6 +60,10 @@ export interface VoicePipeline {
   pushSpeakers(speakers: Speaker[]): void;
   isSpeaking(): boolean;
   metrics(): TurnMetricsSnapshot;
+  /** The meeting's participants as the bot knows them, when the engine tracks them. */
+  roster?(): RosterParticipant[];
+  /** The last turn-taking decisions (speak or stay silent, and why), when the engine makes them. */
+  turnDecisions?(): DecisionRecord[];
   onTranscript(listener: (line: TranscriptLine) => void): void;
   /** Called with each change of the voice's state (engines that know it). */
   onVoiceState?(listener: (state: VoiceState) => void): void;

@@ -12,6 +12,7 @@
 import { AppError } from "../core/errors.js";
 import type { Persona, PersonaMetadata } from "./persona.js";
 import { KNOWN_SECTIONS, METADATA_KEYS, normalizePersona } from "./persona-normalize.js";
+import { personaTurnPolicy } from "./persona-turn-policy.js";
 
 export { METADATA_KEYS } from "./persona-normalize.js";
 
@@ -74,6 +75,7 @@ function parseMetadata(lines: string[], source: string): PersonaMetadata {
     const value = (pair[2] ?? "").trim();
     metadata[key] = key === "relevant_links" ? value.split(",").map((link) => link.trim()).filter(Boolean) : value;
   }
+  personaTurnPolicy(metadata, source);
   return metadata;
 }
 

@@ -8,6 +8,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { PersonaResolver, ResolvedPersona } from "../core/bot-contracts.js";
 import { AppError, errorMessage } from "../core/errors.js";
 import type { Persona } from "./persona.js";
+import { personaTurnPolicy } from "./persona-turn-policy.js";
 import { type PersonaStore, assertValidPersonaName } from "./persona-store.js";
 import { buildSystemPrompt } from "./system-prompt.js";
 
@@ -22,6 +23,7 @@ function resolved(persona: Persona, chosenBy: string): ResolvedPersona {
     language: persona.metadata.language_code || "en-US",
     image: persona.metadata.image || undefined,
     chosenBy,
+    turnPolicy: personaTurnPolicy(persona.metadata, persona.key),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * @module pipeline/bot-pipeline
  * Assembles one bot's voice, in the order audio travels:
- * meeting PCM → audio input → voice activity → transcription → user turn → response (LLM + tools)
- * → speech synthesis → audio output → meeting.
+ * meeting PCM → audio input → voice activity → transcription → speaker attribution → barge-in →
+ * user turn → response (LLM + tools) → speech synthesis → floor gate → audio output → meeting.
  * Errors that travel up past the first stage are judged by the fault policy; one that makes the
  * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
  */
@@ -17,12 +17,20 @@ import { Pipeline } from "./pipeline.js";
 import type { FrameObserver, FrameProcessor } from "./processor.js";
 import { AudioInputStage } from "./stages/audio-input.js";
 import { AudioOutputStage } from "./stages/audio-output.js";
+import { BargeInStage } from "./stages/barge-in.js";
+import { FloorGateStage } from "./stages/floor-gate.js";
 import { ResponseStage } from "./stages/response.js";
+import { SpeakerAttributionStage } from "./stages/speaker-attribution.js";
 import { SpeechSynthesisStage } from "./stages/speech-synthesis.js";
 import { TranscriptionStage } from "./stages/transcription.js";
 import { UserTurnStage } from "./stages/user-turn.js";
 import { VoiceActivityStage } from "./stages/voice-activity.js";
 import { transcriptLineOf } from "./transcript-lines.js";
+import type { Floor } from "./turn/floor.js";
+import { createLlmFloorClassifier } from "./turn/llm-floor-check.js";
+import type { RosterParticipant } from "./turn/roster.js";
+import { type DecisionRecord, TurnContext } from "./turn/turn-context.js";
+import { DEFAULT_TURN_POLICY, type TurnPolicy } from "../core/turn-policy.js";
 import { TurnMetrics } from "./turn-metrics.js";
 import { VoiceStateTracker } from "./voice-state.js";
 
@@ -31,6 +39,14 @@ export interface BotPipelineOptions extends VoicePipelineOptions {
   logger: Logger;
   maxContextMessages: number;
   weatherApiUrl: string;
+  /** When the bot takes the floor; defaults to DEFAULT_TURN_POLICY. */
+  turnPolicy?: TurnPolicy;
+  /** The bot's display name in the meeting; defaults to the persona's name. */
+  botName?: string;
+  /** A floor shared with other bots of the meeting; a private one otherwise. */
+  floor?: Floor;
+  /** Tells other bots in the roster apart from people (they do not count as humans present). */
+  isBot?: (name: string) => boolean;
 }
 
 /** What a bot is asked to do when it joins without an entry message. */
@@ -40,6 +56,8 @@ export class BotPipeline implements VoicePipeline {
   readonly metricsTracker = new TurnMetrics();
   readonly vad: VoiceActivityStage;
   readonly output: AudioOutputStage;
+  readonly bargeIn: BargeInStage;
+  readonly turns: TurnContext;
   private readonly pipeline: Pipeline;
   private readonly transcriptListeners: ((line: TranscriptLine) => void)[] = [];
   private readonly faults = new StageFaultPolicy();
@@ -60,12 +78,25 @@ export class BotPipeline implements VoicePipeline {
     this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
     this.voiceState = new VoiceStateTracker(() => this.output.speaking);
     const transcripts: FrameObserver = { onPush: (source, f, direction) => this.observe(source, f, direction) };
-    this.pipeline = new Pipeline(
+    this.turns = new TurnContext({
+      policy: options.turnPolicy ?? DEFAULT_TURN_POLICY,
+      botName: options.botName ?? persona.name,
+      personaName: persona.name,
+      holderId: options.botId,
+      floor: options.floor,
+      isBot: options.isBot,
+    });
+    this.bargeIn = new BargeInStage(this.turns, services.vadParams.minSpeechMs, () => this.vad.voicedNow);
+        this.pipeline = new Pipeline(
       [
         new AudioInputStage(options.streamSampleRate),
         this.vad,
-        new TranscriptionStage(services.stt, persona.language),
-        new UserTurnStage(conversation, metrics),
+        new TranscriptionStage(services.stt, persona.language, this.turns.botNames),
+        new SpeakerAttributionStage(this.turns, services.vadParams),
+        this.bargeIn,
+        new UserTurnStage(conversation, metrics, this.turns, {
+          classifier: createLlmFloorClassifier(services.llm, conversation, options.botName ?? persona.name, persona.name),
+        }),
         new ResponseStage({
           llm: overrides.llm ?? services.llm,
           conversation,
@@ -74,6 +105,7 @@ export class BotPipeline implements VoicePipeline {
           toolContext: { weatherApiUrl: options.weatherApiUrl, now: () => new Date() },
         }),
         new SpeechSynthesisStage({ tts: services.tts, outputRate: options.streamSampleRate, voiceId: persona.voiceId, gender: persona.gender, language: persona.language, metrics, speed: overrides.speechSpeed }),
+        new FloorGateStage(this.turns),
         this.output,
       ],
       {
@@ -99,6 +131,8 @@ export class BotPipeline implements VoicePipeline {
   admitted(): void {
     if (this.greeted) return;
     this.greeted = true;
+    // A listen-only bot never speaks, not even to say hello.
+    if (this.turns.policy.mode === "listen_only") return;
     const entry = this.options.persona.entryMessage;
     if (entry) this.queue(frame("speak", { text: entry, turnId: 0 }));
     else this.queue(frame("llm-run", { turnId: 0, instruction: GREETING_INSTRUCTION }));
@@ -114,6 +148,15 @@ export class BotPipeline implements VoicePipeline {
 
   isSpeaking(): boolean {
     return this.output.speaking;
+  }
+
+  /** The meeting's participants as the bot knows them. */
+  roster(): RosterParticipant[] {
+    return this.turns.roster.participants();
+  }
+
+  turnDecisions(): DecisionRecord[] {
+    return this.turns.recentDecisions();
   }
 
   metrics(): TurnMetricsSnapshot {

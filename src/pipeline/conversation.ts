@@ -41,6 +41,14 @@ export class Conversation {
     return [{ role: "system", content: this.systemPrompt }, ...this.history, ...extra];
   }
 
+  /** The last `count` spoken turns as "Name: text" lines (the bot's as `botName`), for a quick judgement. */
+  recentLines(count: number, botName: string): string[] {
+    return this.history
+      .filter((m) => (m.role === "user" || m.role === "assistant") && typeof m.content === "string" && m.content)
+      .slice(-count)
+      .map((m) => (m.role === "assistant" ? `${botName}: ${m.content}` : String(m.content)));
+  }
+
   get length(): number {
     return this.history.length;
   }

@@ -37,8 +37,9 @@ export interface FramePayloads {
   interruption: Record<string, never>;
   "bot-started-speaking": Record<string, never>;
   "bot-stopped-speaking": Record<string, never>;
-  "interim-transcription": { text: string; speaker: string | null; language: string | null };
-  transcription: { text: string; speaker: string | null; language: string | null };
+  /** `diarization`: the recogniser's own label for the voice ("0", "1"…), where it diarizes. */
+  "interim-transcription": { text: string; speaker: string | null; language: string | null; diarization?: string | null };
+  transcription: { text: string; speaker: string | null; language: string | null; diarization?: string | null };
   /** Ask the LLM stage to answer the conversation as it now stands. */
   "llm-run": { turnId: number; instruction?: string };
   "llm-response-start": { turnId: number };
@@ -53,6 +54,12 @@ export interface FramePayloads {
   "tts-stopped": { turnId: number };
   /** Upstream: the output stage tells earlier stages what was really heard in the meeting. */
   "bot-spoken-text": { text: string; turnId: number; complete: boolean };
+  /** A finished human turn and whether the bot takes it (`turnId` is the reply's, or null), with the reason. */
+  "turn-decision": { speaker: string | null; text: string; speak: boolean; reason: string; turnId: number | null };
+  /** Upstream: a reply was given up before it was heard (the floor never came free, the talk moved on). */
+  "reply-dropped": { turnId: number; reason: string };
+  /** The interruption of this reply was a false alarm (a cough, a noise): play the rest of it. */
+  "reply-resume": { turnId: number };
 }
 
 export type FrameType = keyof FramePayloads;
@@ -83,6 +90,9 @@ export const FRAME_KINDS: { readonly [T in FrameType]: FrameKind } = {
   "tts-audio": "data",
   "tts-stopped": "control",
   "bot-spoken-text": "system",
+  "turn-decision": "system",
+  "reply-dropped": "system",
+  "reply-resume": "system",
 };
 
 /** Ordered frames that an interruption must not discard. */

@@ -9,8 +9,9 @@
  * can listen only; a server without a language model tells how to add one. Screenshots go to
  * test-artifacts/.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,6 +39,31 @@ async function micFile(): Promise<string> {
   const path = join(ARTIFACTS, "fake-mic.wav");
   writeFileSync(path, wav.toBuffer());
   return path;
+}
+
+/**
+ * A persona that answers every turn. With Grace and Alan both in the room the default policy would
+ * wait to be called by name, and the recorded question does not name the bot.
+ */
+function roomHelperPersonas(): string {
+  const dir = mkdtempSync(join(tmpdir(), "room-personas-"));
+  mkdirSync(join(dir, "room_helper"));
+  writeFileSync(
+    join(dir, "room_helper", "README.md"),
+    [
+      "# Room Helper",
+      "",
+      "You help whoever asks, in one short sentence.",
+      "",
+      "## Metadata",
+      "- entry_message: Hi everyone, I am the room helper.",
+      "- gender: female",
+      "- language_code: en-US",
+      "- turn_mode: always",
+      "",
+    ].join("\n"),
+  );
+  return dir;
 }
 
 interface Line {
@@ -113,7 +139,7 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("meeting room pag
     mkdirSync(ARTIFACTS, { recursive: true });
     // Numbered answers: a line shown twice cannot pass for two answers.
     llm = new FakeOpenAiServer({ reply: (_body, index) => ({ text: `Answer ${index + 1}: it is nine in the evening in Tokyo.` }) });
-    server = await startTestServer({ LLM_BASE_URL: await llm.start() });
+    server = await startTestServer({ LLM_BASE_URL: await llm.start(), PERSONAS_DIR: roomHelperPersonas() });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -142,7 +168,7 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("meeting room pag
     expect(await grace.isVisible("#leave")).toBe(false);
     expect(await seriousViolations(grace)).toEqual([]);
     await grace.fill("#name", "Grace");
-    await grace.selectOption("#invite", "onboarding_guide");
+    await grace.selectOption("#invite", "room_helper");
     await grace.click("#join-button");
     await grace.waitForSelector("#participants li[data-kind=bot]", { timeout: 20_000 });
     expect(await grace.isVisible("#mute")).toBe(true);

@@ -12,6 +12,7 @@ import { createBotPipeline } from "../../pipeline/bot-pipeline.js";
 import type { VoicePipeline } from "../../core/bot-contracts.js";
 import type { VoicePipelineOptions } from "../../pipeline/voice-pipeline-options.js";
 import type { SpeechServices } from "../../services/speech-services.js";
+import { resolveTurnPolicy } from "../../core/turn-policy.js";
 import type { BotRequest } from "../bot-request.js";
 import { MeetingRecorder } from "./meeting-recorder.js";
 
@@ -43,6 +44,8 @@ export function createEngineFactory(deps: EngineFactoryDeps): (options: VoicePip
       logger,
       maxContextMessages: deps.config.LLM_MAX_CONTEXT_MESSAGES,
       weatherApiUrl: deps.config.WEATHER_API_URL,
+      botName: request.bot_name || options.persona.name,
+      turnPolicy: resolveTurnPolicy(options.persona.turnPolicy, request.turn_policy),
     });
   };
 }

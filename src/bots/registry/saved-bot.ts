@@ -88,6 +88,8 @@ export function savedBotInfo(saved: SavedBot): BotInfo {
     ended_at: saved.endedAt,
     last_error: saved.lastError,
     metrics: { turns: [], stages: {} },
+    roster: [],
+    turn_decisions: [],
   };
 }
 

@@ -36,7 +36,20 @@ export class ResponseStage extends FrameProcessor {
   }
 
   private async respond(turnId: number, instruction: string | null): Promise<void> {
-    const signal = this.interruptSignal;
+    // A signal per answer, aborted by an interruption: listeners that the LLM client leaves on it
+    // go with the answer instead of piling up on the stage's signal, which now lives for many turns.
+    const interrupted = this.interruptSignal;
+    const answer = new AbortController();
+    const abort = () => answer.abort();
+    interrupted.addEventListener("abort", abort, { once: true });
+    try {
+      await this.respondUnder(turnId, instruction, answer.signal);
+    } finally {
+      interrupted.removeEventListener("abort", abort);
+    }
+  }
+
+  private async respondUnder(turnId: number, instruction: string | null, signal: AbortSignal): Promise<void> {
     const { conversation } = this.options;
     const extra: ChatMessage[] = instruction ? [{ role: "user", content: instruction }] : [];
     await this.push(frame("llm-response-start", { turnId }));

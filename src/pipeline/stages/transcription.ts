@@ -31,6 +31,8 @@ export class TranscriptionStage extends FrameProcessor {
   constructor(
     private readonly stt: SpeechToText,
     private readonly language: string,
+    /** Names the recogniser should expect (see SttSessionOptions.keyterms). */
+    private readonly keyterms: readonly string[] = [],
   ) {
     super("transcription");
   }
@@ -70,7 +72,7 @@ export class TranscriptionStage extends FrameProcessor {
   private open(): Promise<void> {
     this.opening ??= this.stt
       .open(
-        { sampleRate: PIPELINE_RATE, language: this.language },
+        { sampleRate: PIPELINE_RATE, language: this.language, keyterms: this.keyterms },
         { onTranscript: (t) => this.detached(() => this.transcribed(t)), onError: (e) => this.detached(() => this.failed(e)) },
       )
       .then(async (session) => {
@@ -116,8 +118,9 @@ export class TranscriptionStage extends FrameProcessor {
   private async transcribed(t: Transcript): Promise<void> {
     const text = t.text.trim();
     if (!text) return;
-    if (t.final) await this.push(frame("transcription", { text, speaker: this.speaker, language: t.language }));
-    else await this.push(frame("interim-transcription", { text, speaker: this.speaker, language: t.language }));
+    const diarization = t.speakerLabel ?? null;
+    if (t.final) await this.push(frame("transcription", { text, speaker: this.speaker, language: t.language, diarization }));
+    else await this.push(frame("interim-transcription", { text, speaker: this.speaker, language: t.language, diarization }));
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * @module pipeline/stages/voice-activity
- * Runs the bot's VAD on incoming audio and announces when someone starts and stops talking. A start
- * also sends an interruption down the pipeline: whatever the bot was thinking or saying is dropped
- * (barge-in), so it listens instead of talking over people.
+ * Runs the bot's VAD on incoming audio and announces when someone starts and stops talking. Whether
+ * that speech interrupts the bot is decided further on, by the barge-in stage, once it is known how
+ * long the speech lasts and what was said: a meeting is full of "mm-hm"s that must not stop it.
  */
 import type { VadParams, VoiceActivityModel } from "../../services/vad/voice-activity.js";
 import { VadAnalyzer, type VadTransition } from "../../services/vad/vad-analyzer.js";
@@ -15,8 +15,11 @@ export class VoiceActivityStage extends FrameProcessor {
   /** When the last speech start was detected, for barge-in measurements. */
   lastSpeechStartAt: number | undefined;
 
+  private readonly threshold: number;
+
   constructor(model: VoiceActivityModel, params: VadParams, private readonly metrics: TurnMetrics) {
     super("voice-activity");
+    this.threshold = params.threshold;
     this.analyzer = new VadAnalyzer(
       model,
       params,
@@ -27,6 +30,11 @@ export class VoiceActivityStage extends FrameProcessor {
 
   get userSpeaking(): boolean {
     return this.analyzer.speaking;
+  }
+
+  /** Whether the last window scored was speech (unlike `userSpeaking`, false during the stop delay). */
+  get voicedNow(): boolean {
+    return this.analyzer.speaking && this.analyzer.lastProbability >= this.threshold;
   }
 
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
@@ -45,7 +53,6 @@ export class VoiceActivityStage extends FrameProcessor {
     if (transition.event === "speech-start") {
       this.lastSpeechStartAt = transition.at;
       await this.push(frame("user-started-speaking"));
-      await this.push(frame("interruption"));
     } else {
       this.metrics.speechEnded(transition.at);
       await this.push(frame("user-stopped-speaking"));

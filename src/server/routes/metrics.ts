@@ -1,11 +1,13 @@
 /**
  * @module server/routes/metrics
  * `GET /metrics` in the Prometheus text format: bots by status, per-stage turn latency percentiles
- * over the recent turns of every bot, and the process's own figures (memory, event-loop delay).
+ * over the recent turns of every bot, every turn-taking decision by outcome and reason, and the
+ * process's own figures (memory, event-loop delay).
  */
 import type { FastifyPluginAsync } from "fastify";
-import { Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { BotManager } from "../../bots/bot-manager.js";
+import { decisionCounts } from "../../pipeline/turn/decision-counters.js";
 import { percentile } from "../../util/percentile.js";
 
 const QUANTILES = [0.5, 0.95, 0.99] as const;
@@ -44,6 +46,16 @@ export function createMetricsRegistry(bots: BotManager): Registry {
       for (const [stage, values] of byStage) {
         for (const q of QUANTILES) this.set({ stage, quantile: String(q) }, percentile(values, q) ?? 0);
       }
+    },
+  });
+  new Counter({
+    name: "speaking_bots_turn_decisions_total",
+    help: "Turn-taking decisions of all bots: speak or silent per finished human turn, held/dropped/resumed replies, interrupt/ignored speech over a bot; by reason",
+    labelNames: ["outcome", "reason"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { outcome, reason, count } of decisionCounts()) this.inc({ outcome, reason }, count);
     },
   });
   return registry;

@@ -19,8 +19,19 @@ export interface DeepgramOptions {
 const resultsSchema = z.object({
   type: z.literal("Results"),
   is_final: z.boolean().optional(),
-  channel: z.object({ alternatives: z.array(z.object({ transcript: z.string() })).min(1) }),
+  channel: z.object({
+    alternatives: z.array(z.object({ transcript: z.string(), words: z.array(z.object({ speaker: z.number().int().optional() }).loose()).optional() })).min(1),
+  }),
 });
+
+/** The diarization label of most of the words, when Deepgram gave one. */
+export function majoritySpeaker(words: readonly { speaker?: number }[] | undefined): string | null {
+  const counts = new Map<number, number>();
+  for (const w of words ?? []) if (w.speaker !== undefined) counts.set(w.speaker, (counts.get(w.speaker) ?? 0) + 1);
+  let best: [number, number] | undefined;
+  for (const entry of counts) if (!best || entry[1] > best[1]) best = entry;
+  return best ? String(best[0]) : null;
+}
 
 const KEEPALIVE_MS = 5000;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -74,8 +85,10 @@ class DeepgramSession implements SttSession {
     }
     const results = resultsSchema.safeParse(json);
     if (!results.success) return;
-    const transcript = results.data.channel.alternatives[0]?.transcript ?? "";
-    if (transcript.trim()) this.handlers.onTranscript({ text: transcript, final: results.data.is_final ?? false, language: this.language });
+    const best = results.data.channel.alternatives[0];
+    const transcript = best?.transcript ?? "";
+    const speakerLabel = majoritySpeaker(best?.words);
+    if (transcript.trim()) this.handlers.onTranscript({ text: transcript, final: results.data.is_final ?? false, language: this.language, speakerLabel });
   }
 }
 
@@ -96,7 +109,10 @@ export class DeepgramSpeechToText implements SpeechToText {
       punctuate: "true",
       smart_format: "true",
       endpointing: "300",
+      // Who is talking, as a second witness beside the meeting's speaker events.
+      diarize: "true",
     });
+    addKeyterms(query, this.options.model ?? "nova-3", options.keyterms ?? []);
     const url = `${this.options.baseUrl.replace(/\/+$/, "")}/v1/listen?${query}`;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { headers: { Authorization: `Token ${this.options.apiKey}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
@@ -107,5 +123,17 @@ export class DeepgramSpeechToText implements SpeechToText {
       });
       socket.once("error", (error) => reject(new ProviderError("deepgram", errorMessage(error), { retryable: true, cause: error })));
     });
+  }
+}
+
+/**
+ * Nova-3 takes `keyterm` (a phrase per parameter); older models take `keywords` with a boost.
+ * Deepgram caps keyterms, so only the first few names are sent.
+ */
+export function addKeyterms(query: URLSearchParams, model: string, keyterms: readonly string[]): void {
+  const terms = [...new Set(keyterms.map((k) => k.trim()).filter(Boolean))].slice(0, 20);
+  for (const term of terms) {
+    if (model.startsWith("nova-3")) query.append("keyterm", term);
+    else for (const word of term.split(/\s+/)) query.append("keywords", `${word}:2`);
   }
 }

@@ -88,6 +88,7 @@ export class GladiaSpeechToText implements SpeechToText {
           channels: 1,
           language_config: { languages: [options.language.split("-")[0]], code_switching: false },
           messages_config: { receive_partial_transcripts: true, receive_final_transcripts: true },
+          ...customVocabulary(options.keyterms ?? []),
         }),
         signal: AbortSignal.timeout(10_000),
       });
@@ -100,4 +101,11 @@ export class GladiaSpeechToText implements SpeechToText {
     if (!parsed.success) throw new ProviderError("gladia", "session answer had no id and url", { statusCode: 502, retryable: false });
     return parsed.data;
   }
+}
+
+/** Gladia's live custom vocabulary: the names, with a firm push towards them. */
+export function customVocabulary(keyterms: readonly string[]): Record<string, unknown> {
+  const vocabulary = [...new Set(keyterms.map((k) => k.trim()).filter(Boolean))].slice(0, 50);
+  if (!vocabulary.length) return {};
+  return { realtime_processing: { custom_vocabulary: true, custom_vocabulary_config: { vocabulary, default_intensity: 0.6 } } };
 }

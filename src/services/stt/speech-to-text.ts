@@ -9,6 +9,8 @@ export interface Transcript {
   text: string;
   final: boolean;
   language: string | null;
+  /** The recogniser's label for the voice that said most of it, when it diarizes. */
+  speakerLabel?: string | null;
 }
 
 export interface SttSessionOptions {
@@ -16,6 +18,11 @@ export interface SttSessionOptions {
   sampleRate: number;
   /** BCP-47 language code from the persona, e.g. "en-US". */
   language: string;
+  /**
+   * Words the recogniser should expect: the names the bot answers to. A name outside a
+   * recogniser's vocabulary is never transcribed, so the bot would never hear itself called.
+   */
+  keyterms?: readonly string[];
 }
 
 export interface SttSessionHandlers {

@@ -18,6 +18,10 @@ export interface PocketSphinxApi {
   process(decoder: unknown, pcm: Int16Array): Promise<void>;
   endUtterance(decoder: unknown): Promise<void>;
   hypothesis(decoder: unknown): string;
+  /** Whether the decoder's dictionary has this word. */
+  hasWord(decoder: unknown, word: string): boolean;
+  /** Adds a word with its phones (CMU set, space-separated) to the dictionary and language model. */
+  addWord(decoder: unknown, word: string, phones: string): boolean;
   free(decoder: unknown): void;
   /** Hands freed heap back to the system: glibc otherwise keeps a freed decoder's 100 MB. */
   trimHeap(): void;
@@ -53,6 +57,9 @@ export function loadPocketSphinx(): PocketSphinxApi {
   const psHyp = lib.func("const char *ps_get_hyp(void *ps, _Out_ int32_t *score)");
   const psFree = lib.func("int ps_free(void *ps)");
   const mallocTrim = loadMallocTrim();
+  const psLookup = lib.func("void *ps_lookup_word(void *ps, const char *word)");
+  const psAddWord = lib.func("int ps_add_word(void *ps, const char *word, const char *phones, int update)");
+  const ckdFree = sphinxbase.func("void ckd_free(void *ptr)");
   const m = POCKETSPHINX_MODEL_DIR;
   api = {
     async newDecoder() {
@@ -66,6 +73,13 @@ export function loadPocketSphinx(): PocketSphinxApi {
     process: async (decoder, pcm) => void (await promisify(psProcess, decoder, pcm, pcm.length, 0, 0)),
     endUtterance: async (decoder) => void (await promisify(psEnd, decoder)),
     hypothesis: (decoder) => (psHyp(decoder, [0]) as string | null) ?? "",
+    hasWord: (decoder, word) => {
+      const phones = psLookup(decoder, word);
+      if (!phones) return false;
+      ckdFree(phones);
+      return true;
+    },
+    addWord: (decoder, word, phones) => (psAddWord(decoder, word, phones, 1) as number) >= 0,
     free: (decoder) => void psFree(decoder),
     trimHeap: () => void mallocTrim?.(0),
   };

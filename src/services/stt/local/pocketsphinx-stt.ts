@@ -11,6 +11,7 @@ import { ProviderError, errorMessage } from "../../../core/errors.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "../speech-to-text.js";
 import { DecoderPool, type DecoderPoolStats } from "./decoder-pool.js";
 import { loadPocketSphinx, type PocketSphinxApi } from "./pocketsphinx-library.js";
+import { pronounce } from "./pronounce.js";
 
 const INTERIM_EVERY_SAMPLES = 8000;
 
@@ -28,6 +29,8 @@ class PocketSphinxSession implements SttSession {
     private readonly api: PocketSphinxApi,
     private readonly pool: DecoderPool<unknown>,
     private readonly handlers: SttSessionHandlers,
+    /** Names this bot answers to; a leased decoder learns any it does not know yet. */
+    private readonly keyterms: readonly string[],
   ) {
     pool.retain();
   }
@@ -74,6 +77,12 @@ class PocketSphinxSession implements SttSession {
     if (this.closed) {
       this.pool.release(decoder);
       return undefined;
+    }
+    try {
+      await addKeyterms(this.api, decoder, this.keyterms);
+    } catch (error) {
+      this.pool.release(decoder);
+      throw error;
     }
     this.api.startUtterance(decoder);
     this.decoder = decoder;
@@ -125,7 +134,7 @@ export class PocketSphinxSpeechToText implements SpeechToText {
     if (options.sampleRate !== 16000) throw new ProviderError("pocketsphinx", `needs 16 kHz audio, got ${options.sampleRate} Hz`, { retryable: false });
     const api = loadPocketSphinx();
     const pool = this.decoders(api);
-    const session = new PocketSphinxSession(api, pool, handlers);
+    const session = new PocketSphinxSession(api, pool, handlers, options.keyterms ?? []);
     await pool.warm();
     return session;
   }
@@ -148,4 +157,20 @@ export class PocketSphinxSpeechToText implements SpeechToText {
     );
     return this.pool;
   }
+}
+
+/**
+ * Makes the names the bot answers to recognisable: a word missing from the dictionary is added
+ * with flite's pronunciation (to the language model too), since PocketSphinx never outputs a word
+ * it does not know. Names it cannot pronounce are left out; recognition still works without them.
+ */
+export async function addKeyterms(api: PocketSphinxApi, decoder: unknown, keyterms: readonly string[]): Promise<string[]> {
+  const added: string[] = [];
+  const words = new Set(keyterms.flatMap((k) => k.toLowerCase().split(/\s+/)).filter((w) => /^[a-z][a-z'-]*$/.test(w)));
+  for (const word of words) {
+    if (api.hasWord(decoder, word)) continue;
+    const phones = await pronounce(word);
+    if (phones && api.addWord(decoder, word, phones)) added.push(word);
+  }
+  return added;
 }

@@ -1,0 +1,98 @@
+/**
+ * The meeting simulator as a test: every scripted meeting played through the bot's real turn-taking
+ * stages on fake timers, so the outcome does not depend on how busy the machine is. The bot must
+ * answer what is put to it (by name, misheard or not, follow-ups, room questions when that is its
+ * role), stay out of side talk, and never start talking over someone.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type MeetingResult, runMeeting } from "../src/testing/meeting-sim/run-meeting.js";
+import { SCENARIOS } from "../src/testing/meeting-sim/scenarios.js";
+import { formatTable, summarise, summariseAll } from "../src/testing/meeting-sim/score.js";
+import { SIM_DELAYS } from "../src/testing/meeting-sim/sim-engines.js";
+
+async function play(scenario: (typeof SCENARIOS)[number]): Promise<MeetingResult> {
+  let result: MeetingResult | undefined;
+  let failure: unknown;
+  runMeeting(scenario).then(
+    (r) => {
+      result = r;
+    },
+    (error: unknown) => {
+      failure = error;
+    },
+  );
+  for (let i = 0; i < 20_000 && !result && !failure; i++) await vi.advanceTimersByTimeAsync(50);
+  if (failure) throw failure;
+  if (!result) throw new Error(`${scenario.name} did not finish`);
+  return result;
+}
+
+describe("meeting simulator", () => {
+  const results: MeetingResult[] = [];
+  beforeAll(async () => {
+    vi.useFakeTimers();
+    for (const scenario of SCENARIOS) results.push(await play(scenario));
+    vi.useRealTimers();
+  }, 120_000);
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
+  it("scripts at least 8 meetings and 40 labelled utterances", () => {
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(8);
+    expect(SCENARIOS.flatMap((s) => s.utterances).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("reaches a balanced accuracy of at least 0.95 and never answers side talk", () => {
+    const total = summariseAll(results);
+    if (total.balancedAccuracy < 0.95 || total.sideTalkReplies > 0) {
+      const wrong = results.flatMap((m) => m.utterances.filter((u) => u.spoke !== (u.expect === "speak")).map((u) => `${m.scenario}: ${u.text} → ${u.decisions.map((d) => d.reason).join(",")}`));
+      throw new Error(`${formatTable(results).join("\n")}\n${wrong.join("\n")}`);
+    }
+    expect(total.sideTalkReplies).toBe(0);
+  });
+
+  it("answers every addressed question and follow-up", () => {
+    const owed = results.flatMap((m) => m.utterances).filter((u) => u.expect === "speak" && /addressed|follow-up|alias/.test(u.kind));
+    expect(owed.length).toBeGreaterThan(10);
+    expect(owed.filter((u) => !u.spoke).map((u) => u.text)).toEqual([]);
+  });
+
+  it("keeps bot speech over a person under 200 ms in every meeting, and lets backchannels pass", () => {
+    for (const meeting of results) expect(summarise(meeting).botOverHumanMs, meeting.scenario).toBeLessThan(200);
+    const backchannels = results.flatMap((m) => m.utterances).filter((u) => /backchannel over the reply/.test(u.kind));
+    expect(backchannels.length).toBeGreaterThanOrEqual(2);
+    // The only reply ever cut off is the one a cough interrupted: backchannels never cut the bot.
+    for (const meeting of results.filter((m) => m.utterances.some((u) => /backchannel over the reply/.test(u.kind)))) {
+      const coughs = meeting.utterances.filter((u) => u.kind === "cough over the reply").length;
+      expect(meeting.transcript.filter((l) => /\[cut off\]/.test(l)).length, meeting.transcript.join("\n")).toBe(coughs);
+    }
+  });
+
+  it("names the speaker of every decision and logs a reason for it", () => {
+    for (const u of results.flatMap((m) => m.utterances).filter((u) => u.heard !== "")) {
+      for (const d of u.decisions) {
+        expect(d.speaker).toBe(u.speaker);
+        expect(d.reason).toMatch(/^[a-z_]+$/);
+      }
+      expect(u.decisions.length, u.text).toBeGreaterThan(0);
+    }
+  });
+
+  it("resumes a reply cut off by a cough, and keeps only what was heard", () => {
+    const meeting = results.find((m) => m.utterances.some((u) => u.kind === "cough over the reply"));
+    const lines = meeting?.transcript ?? [];
+    const cut = lines.findIndex((l) => /\[cut off\]/.test(l));
+    expect(cut, lines.join("\n")).toBeGreaterThan(0);
+    expect(lines.slice(cut).some((l) => /reply resumed/.test(l)), lines.join("\n")).toBe(true);
+    expect(lines.slice(cut + 1).some((l) => /Sam: .*end of the week\.$/.test(l)), lines.join("\n")).toBe(true);
+  });
+
+  it("answers one person as fast as the engines allow: the turn rules add no delay", () => {
+    const onePerson = results.find((m) => m.scenario === "one person");
+    const injected = SIM_DELAYS.sttFinalMs + SIM_DELAYS.llmFirstTokenMs + SIM_DELAYS.ttsFirstAudioMs;
+    const latencies = onePerson?.utterances.filter((u) => u.expect === "speak" && !/long sentence/.test(u.kind)).map((u) => u.latencyMs) ?? [];
+    expect(latencies.length).toBe(3);
+    for (const latency of latencies) expect(latency).toBeLessThanOrEqual(injected + 30);
+  });
+});
