@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../errors.js";
 import { meetingPlatform } from "../meeting-links.js";
-import type { JoinRequest, JoinResult, MeetingProvider } from "../meeting-provider.js";
+import type { JoinRequest, JoinResult, MeetingProvider, ProviderCredentials } from "../meeting-provider.js";
 import { v1CreateBody, v2CreateBody } from "./meetingbaas-requests.js";
 
 export interface MeetingBaasOptions {
@@ -17,6 +17,8 @@ export interface MeetingBaasOptions {
   version: "v1" | "v2";
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The server's MEETING_BAAS_API_KEY, spent only for authenticated callers. */
+  serverKey?: string;
 }
 
 const v1Created = z.object({ bot_id: z.union([z.string(), z.number()]).transform(String) });
@@ -25,10 +27,12 @@ const v2Created = z.object({ success: z.literal(true), data: z.object({ bot_id: 
 export class MeetingBaasProvider implements MeetingProvider {
   readonly name: string = "meetingbaas";
   readonly requiresApiKey: boolean = true;
+  readonly credentials: ProviderCredentials | undefined;
   private readonly fetcher: typeof fetch;
 
   constructor(private readonly options: MeetingBaasOptions) {
     this.fetcher = options.fetch ?? fetch;
+    this.credentials = { header: "x-meeting-baas-api-key", setting: "MEETING_BAAS_API_KEY", serverKey: options.serverKey, label: "MeetingBaas" };
   }
 
   private get base(): string {
