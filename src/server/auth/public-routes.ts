@@ -31,6 +31,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { methods: READ, url: "/ws/:client_id" },
   { methods: READ, url: "/pipecat/:client_id" },
   { methods: ["POST"], url: "/webhook" },
+  { methods: ["POST"], url: "/webhook/:provider" },
   { methods: READ, url: "/meet/:room" },
   { methods: READ, url: "/meet/:room/ws" },
   // The room page opens rooms for a local, same-origin browser only; the route checks that itself.
