@@ -157,6 +157,7 @@ export class BotManager {
         deduplicationKey: `${persona.key}-BaaS-${clientId}`,
         webhookUrl: this.webhookUrl(loopback, webhookToken, provider),
         apiKey,
+        listenOnly: request.recorder,
       });
       bot.providerBotId = joined.providerBotId;
       if (joined.meetingLink) this.meetingLinks.set(bot, joined.meetingLink);

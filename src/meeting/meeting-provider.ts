@@ -34,6 +34,8 @@ export interface JoinRequest {
   webhookUrl: string | undefined;
   /** The caller's provider key (request header or server config). */
   apiKey: string | undefined;
+  /** A bot that never speaks (a recorder): providers that need extra means to speak can skip them. */
+  listenOnly?: boolean;
 }
 
 export interface JoinResult {

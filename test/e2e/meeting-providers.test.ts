@@ -13,6 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { rms } from "../../src/audio/pcm.js";
 import { FakeAttendee } from "../../src/meeting/attendee/testing/fake-attendee.js";
 import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
+import { FakeRecall } from "../../src/meeting/recall/testing/fake-recall.js";
 import type { BotPipeline } from "../../src/pipeline/bot-pipeline.js";
 import type { RunningServer } from "../../src/server/start.js";
 import { FakeOpenAiServer } from "../../src/services/llm/testing/fake-openai-server.js";
@@ -33,8 +34,8 @@ interface MeetingSide {
 
 interface ProviderCase {
   name: string;
-  /** Starts the stand-in; returns the server settings pointing at it. */
-  start(): Promise<Record<string, string>>;
+  /** Starts the stand-in, which posts its webhooks to `serverUrl`; returns the server settings pointing at it. */
+  start(serverUrl: string): Promise<Record<string, string>>;
   request: Record<string, unknown>;
   headers: Record<string, string>;
   meeting(botId: string): MeetingSide;
@@ -108,9 +109,45 @@ function attendeeCase(): ProviderCase {
   };
 }
 
+function recallCase(): ProviderCase {
+  let recall: FakeRecall | undefined;
+  const fake = (): FakeRecall => {
+    if (!recall) throw new Error("the Recall stand-in was not started");
+    return recall;
+  };
+  return {
+    name: "recall",
+    start: async (serverUrl) => {
+      recall = new FakeRecall({ script: { participants: ["Alice"], connectDelayMs: 20 }, statusWebhookUrl: `${serverUrl}/webhook/recall` });
+      return { RECALL_API_URL: await recall.start(), RECALL_WEBHOOK_SECRET: recall.webhookSecret };
+    },
+    request: { provider: "recall" },
+    headers: { "x-recall-api-key": "recall-key" },
+    meeting: (botId) => {
+      const bot = fake().bot(botId);
+      return {
+        say: (pcm) => bot.say(pcm, "Alice"),
+        heard: () => bot.heard(),
+        firstHeardAfter: (since) => bot.meeting.firstHeardAfter(since),
+        left: () => bot.status === "done",
+      };
+    },
+    leavePaths: () => fake().leaves().map((r) => r.path),
+    leavePath: (botId) => `/api/v1/bot/${botId}/leave_call/`,
+    violations: async (botId) => {
+      const bot = fake().bot(botId);
+      await bot.webhooks.idle();
+      const refused = bot.webhooks.deliveries.filter((d) => !d.delivered).map((d) => `webhook ${d.event} not delivered: ${d.attempts.join(",")}`);
+      return [...bot.violations, ...refused, ...(bot.endpointsOpen === 1 ? [] : [`${bot.endpointsOpen} real-time endpoint connections`])];
+    },
+    stop: async () => recall?.stop(),
+  };
+}
+
 describe.each([
   ["MeetingBaas", meetingBaasCase],
   ["Attendee", attendeeCase],
+  ["Recall.ai", recallCase],
 ] as const)("a voice turn through %s", (_label, makeCase) => {
   const provider = makeCase();
   let llm: FakeOpenAiServer;
@@ -128,7 +165,7 @@ describe.each([
     });
     const port = await freePort();
     server = await startTestServer({
-      ...(await provider.start()),
+      ...(await provider.start(`http://127.0.0.1:${port}`)),
       PORT: String(port),
       BASE_URL: `http://127.0.0.1:${port}`,
       LLM_BASE_URL: await llm.start(),
