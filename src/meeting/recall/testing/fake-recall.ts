@@ -129,11 +129,23 @@ export class FakeRecall {
     }
     recent.push(now);
     const failure = this.failures.shift();
-    if (failure === 507) return send(res, 507, { detail: "No bots are available in the ad-hoc bot pool. Please retry in 30 seconds." });
-    if (failure === 429) return send(res, 429, { detail: "Request was throttled. Expected available in 1 seconds." }, { "retry-after": "1" });
-    if (failure !== undefined) return send(res, failure, { detail: "Our servers have dropped the request due to high load." });
+    if (failure === 507) {
+      send(res, 507, { detail: "No bots are available in the ad-hoc bot pool. Please retry in 30 seconds." });
+      return;
+    }
+    if (failure === 429) {
+      send(res, 429, { detail: "Request was throttled. Expected available in 1 seconds." }, { "retry-after": "1" });
+      return;
+    }
+    if (failure !== undefined) {
+      send(res, failure, { detail: "Our servers have dropped the request due to high load." });
+      return;
+    }
     const errors = validateCreate(body);
-    if (errors) return send(res, 400, errors);
+    if (errors) {
+      send(res, 400, errors);
+      return;
+    }
     const b = body as Record<string, unknown>;
     const config = b.recording_config as { realtime_endpoints?: RealtimeEndpoint[] } | undefined;
     const pageUrl = (b.output_media as { camera?: { config?: { url?: string } } } | undefined)?.camera?.config?.url;
@@ -156,9 +168,13 @@ export class FakeRecall {
 
   private leave(id: string, res: ServerResponse): void {
     const bot = this.bots.get(id);
-    if (!bot) return send(res, 404, { detail: "Not found." });
+    if (!bot) {
+      send(res, 404, { detail: "Not found." });
+      return;
+    }
     if (bot.status === "call_ended" || bot.status === "done" || bot.status === "fatal") {
-      return send(res, 400, { code: "cannot_command_completed_bot", detail: "Cannot send a command to a bot which has completed(is shutting/has shut down/has errored)." });
+      send(res, 400, { code: "cannot_command_completed_bot", detail: "Cannot send a command to a bot which has completed(is shutting/has shut down/has errored)." });
+      return;
     }
     bot.leave();
     send(res, 200, { id, status_changes: [] });
