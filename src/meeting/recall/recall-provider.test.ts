@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError, ProviderError } from "../../errors.js";
+import { AppError, type ProviderError } from "../../errors.js";
 import { signDelivery, signingKey } from "../../server/webhook-signature.js";
 import type { JoinRequest } from "../meeting-provider.js";
 import { CallWindow } from "./recall-limits.js";
@@ -71,7 +71,7 @@ describe("RecallProvider", () => {
   it("gives a listen-only bot no page, and passes refusals on", async () => {
     const { fake, provider } = await start();
     await provider.join({ ...join, listenOnly: true });
-    expect((fake.creations()[0]?.body as Record<string, unknown>).output_media).toBeUndefined();
+    expect(fake.creations()[0]?.body).not.toHaveProperty("output_media");
     const badKey = await provider.join({ ...join, apiKey: "wrong" }).catch((error: unknown) => error);
     expect((badKey as ProviderError).statusCode).toBe(401);
     expect((badKey as Error).message).toMatch(/Invalid token/);
