@@ -101,7 +101,6 @@ export class BotManager {
       const header = provider.credentials?.header ?? "x-meeting-baas-api-key";
       throw new AppError("API_KEY_MISSING", `Missing ${label} API key: send it in the ${header} header`);
     }
-    const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const clientId = newClientId();
     const loopback = provider.name === "local" ? this.options.loopbackBase?.() : undefined;
     const wsBase = loopback ? { base: loopback, source: "loopback" } : resolveWebSocketBase({
@@ -112,7 +111,9 @@ export class BotManager {
       encrypted: context.encrypted,
     });
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
+    // What the provider cannot do is refused before a persona is made (which may ask the LLM).
     provider.check?.({ audioFrequency: frequency, streamBase: wsBase.base, recorder: request.recorder });
+    const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const botName = request.bot_name || persona.name;
     const logger = this.options.logger.child({ clientId, persona: persona.key, tenant: context.tenant });
     const spec: BotSpec = {
