@@ -112,7 +112,7 @@ export class BotManager {
     });
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
     // What the provider cannot do is refused before a persona is made (which may ask the LLM).
-    provider.check?.({ audioFrequency: frequency, streamBase: wsBase.base, recorder: request.recorder });
+    provider.check?.({ audioFrequency: frequency, streamBase: wsBase.base });
     const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const botName = request.bot_name || persona.name;
     const logger = this.options.logger.child({ clientId, persona: persona.key, tenant: context.tenant });

@@ -70,7 +70,7 @@ export interface MeetingProvider {
   /** This provider's status webhooks, posted to `/webhook/<name>`; without it only `/webhook` (MeetingBaas). */
   readonly webhook?: ProviderWebhook;
   /** Refuses, with a 400 naming the field, what this provider cannot do (before anything is created). */
-  check?(request: { audioFrequency: AudioFrequency; streamBase: string; recorder: boolean }): void;
+  check?(request: { audioFrequency: AudioFrequency; streamBase: string }): void;
   join(request: JoinRequest): Promise<JoinResult>;
   /** Makes the bot leave; resolves when the provider has accepted the request. */
   leave(providerBotId: string, apiKey: string | undefined): Promise<void>;
