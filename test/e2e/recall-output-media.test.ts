@@ -90,6 +90,7 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("Recall.ai's Outp
 
   it("hears the meeting through the page's microphone and plays the bot's answer", async () => {
     const pages: import("playwright-core").Page[] = [];
+    const closing: Promise<void>[] = [];
     recall = new FakeRecall({
       script: { participants: ["Grace"], connectDelayMs: 20 },
       // Recall's bot loads the page in its browser: here, Chromium with a fake microphone.
@@ -97,7 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("Recall.ai's Outp
         const page = await browser.newPage();
         pages.push(page);
         await page.goto(url);
-        return { microphone: () => undefined, close: () => void page.close() };
+        return { microphone: () => undefined, close: () => closing.push(page.close()) };
       },
     });
     llm = new FakeOpenAiServer({ replies: [{ toolCall: { name: "get_time", arguments: { location: "Asia/Tokyo" } } }, { text: "It is evening in Tokyo right now." }] });
@@ -126,6 +127,7 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("Recall.ai's Outp
     await fetch(`${server.url}/bots/${botId}`, { method: "DELETE" });
     expect(recall.leaves()).toHaveLength(1);
     await waitFor(() => page.isClosed(), 10_000, "the page to close with the bot");
+    await Promise.all(closing);
   }, 120_000);
 
   it("still hears the meeting through the real-time endpoint when no page runs", async () => {

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { ProviderError, errorMessage } from "../../errors.js";
 import { meetingPlatform } from "../meeting-links.js";
 import type { JoinRequest, JoinResult, MeetingProvider, ProviderCredentials } from "../meeting-provider.js";
+import { pcmStreamAdapter } from "../provider-stream/pcm-stream-adapter.js";
+import type { StreamAdapter } from "../provider-stream/stream-adapter.js";
 import { v1CreateBody, v2CreateBody } from "./meetingbaas-requests.js";
 
 export interface MeetingBaasOptions {
@@ -28,6 +30,8 @@ export class MeetingBaasProvider implements MeetingProvider {
   readonly name: string = "meetingbaas";
   readonly requiresApiKey: boolean = true;
   readonly credentials: ProviderCredentials | undefined;
+  /** Binary PCM both ways, JSON handshake and rosters (the built-in room speaks it too). */
+  readonly stream: StreamAdapter = pcmStreamAdapter;
   private readonly fetcher: typeof fetch;
 
   constructor(private readonly options: MeetingBaasOptions) {
