@@ -55,11 +55,24 @@ export const configSchema = z.object({
   HTTP_IDLE_TIMEOUT_MS: milliseconds(120_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(72_000),
 
-  MEETING_PROVIDER: z.enum(["auto", "meetingbaas", "local"]).default("auto"),
+  /** The provider for requests that name none: auto picks by URL (meeting links → MeetingBaas, room URLs → local). */
+  MEETING_PROVIDER: z.enum(["auto", "meetingbaas", "attendee", "recall", "local"]).default("auto"),
   MEETING_BAAS_API_KEY: optionalString,
   MEETING_BAAS_API_URL: z.url().default("https://api.meetingbaas.com"),
   MEETING_BAAS_API_VERSION: z.enum(["v1", "v2"]).default("v1"),
   MEETING_BAAS_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, "must be the whsec_… signing secret").optional()),
+
+  ATTENDEE_API_KEY: optionalString,
+  /** Attendee's API: the hosted service, or a self-hosted one. */
+  ATTENDEE_API_URL: z.url().default("https://app.attendee.dev"),
+  /** The project's webhook secret (base64); with it every Attendee webhook must be signed. */
+  ATTENDEE_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be the base64 secret from Attendee's webhook settings").optional()),
+  RECALL_API_KEY: optionalString,
+  /** Recall.ai accounts live in one region; its API is https://<region>.recall.ai unless RECALL_API_URL says otherwise. */
+  RECALL_REGION: z.enum(["us-west-2", "us-east-1", "eu-central-1", "ap-northeast-1"]).default("us-west-2"),
+  RECALL_API_URL: optionalUrl,
+  /** The Svix signing secret (whsec_…) of the Recall.ai webhook endpoint pointing at /webhook/recall. */
+  RECALL_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, "must be the whsec_… signing secret").optional()),
 
   PERSONAS_DIR: optionalString,
   DEFAULT_PERSONA: z.string().default("onboarding_guide"),

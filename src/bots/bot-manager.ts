@@ -7,7 +7,9 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError, ProviderError, errorMessage } from "../core/errors.js";
 import type { Logger } from "../logger.js";
 import type { ProviderRegistry } from "../meeting/provider-registry.js";
-import type { AudioFrequency } from "../meeting/meeting-provider.js";
+import type { AudioFrequency, MeetingProvider } from "../meeting/meeting-provider.js";
+import { pcmStreamAdapter } from "../meeting/provider-stream/pcm-stream-adapter.js";
+import type { StreamAdapter } from "../meeting/provider-stream/stream-adapter.js";
 import { Bot } from "./bot.js";
 import type { PersonaResolver, ResolvedPersona, TranscriptLine, VoicePipeline, VoiceState } from "../core/bot-contracts.js";
 import type { VoicePipelineOptions } from "../pipeline/voice-pipeline-options.js";
@@ -26,6 +28,7 @@ export interface BotManagerOptions {
   personas: PersonaResolver;
   /** Builds the engine of one bot: voice pipeline, Pipecat relay or recorder. */
   createEngine(options: VoicePipelineOptions, request: BotRequest): VoicePipeline;
+  /** The server's MeetingBaas key (other providers carry their own server key in `credentials`). */
   serverApiKey: string | undefined;
   baseUrl: string | undefined;
   tunnelUrl: () => string | undefined;
@@ -46,11 +49,11 @@ export interface BotManagerOptions {
 }
 
 export interface LaunchContext {
-  /** The caller's own MeetingBaas key, from the x-meeting-baas-api-key header. */
+  /** The caller's own MeetingBaas key, from the x-meeting-baas-api-key header (other providers' keys are read from `headers`). */
   apiKey: string | undefined;
   /** The tenant sending the bot; undefined when the server runs without API keys. */
   tenant: string | undefined;
-  /** Whether the bot may fall back to the server's MEETING_BAAS_API_KEY (never for anonymous callers off loopback). */
+  /** Whether the bot may fall back to the server's provider key, e.g. MEETING_BAAS_API_KEY (never for anonymous callers off loopback). */
   mayUseServerKey: boolean;
   headers: Record<string, string | string[] | undefined>;
   encrypted: boolean;
@@ -103,10 +106,12 @@ export class BotManager {
     if (request.bot_image?.startsWith("http:") && !this.options.allowHttpImages) {
       throw new AppError("VALIDATION_FAILED", "bot_image: must be an https:// URL (http:// is accepted only on a loopback development server)");
     }
-    const provider = this.options.providers.select(request.meeting_url);
-    const apiKey = context.apiKey ?? (context.mayUseServerKey ? this.options.serverApiKey : undefined);
+    const provider = this.options.providers.select(request.meeting_url, request.provider);
+    const apiKey = this.callerKey(provider, context) ?? (context.mayUseServerKey ? this.serverKeyFor(provider) : undefined);
     if (provider.requiresApiKey && !apiKey) {
-      throw new AppError("API_KEY_MISSING", "Missing MeetingBaas API key: send it in the x-meeting-baas-api-key header");
+      const label = provider.credentials?.label ?? provider.name;
+      const header = provider.credentials?.header ?? "x-meeting-baas-api-key";
+      throw new AppError("API_KEY_MISSING", `Missing ${label} API key: send it in the ${header} header`);
     }
     const clientId = newClientId();
     // First, so a refused field is answered before a persona is drafted; released if the persona fails.
@@ -129,6 +134,13 @@ export class BotManager {
       encrypted: context.encrypted,
     });
     const frequency: AudioFrequency = request.streaming_audio_frequency === "24khz" ? 24000 : 16000;
+    // What the provider cannot do is refused before the bot is built.
+    try {
+      provider.check?.({ audioFrequency: frequency, streamBase: wsBase.base });
+    } catch (error) {
+      await setup.close();
+      throw error;
+    }
     const botName = request.bot_name || resolved.name;
     const logger = this.options.logger.child({ clientId, persona: resolved.key, tenant: context.tenant });
     const persona = setup.promptAddition ? { ...resolved, systemPrompt: `${resolved.systemPrompt}\n\n${setup.promptAddition}` } : resolved;
@@ -174,11 +186,14 @@ export class BotManager {
         botImage,
         entryMessage: request.entry_message ?? persona.entryMessage,
         extra: request.extra,
+        clientId,
+        streamBase: wsBase.base,
         streamUrl: streamUrl(wsBase.base, clientId),
         audioFrequency: frequency,
         deduplicationKey: `${persona.key}-BaaS-${clientId}`,
-        webhookUrl: this.webhookUrl(loopback, webhookToken),
+        webhookUrl: this.webhookUrl(loopback, webhookToken, provider),
         apiKey,
+        listenOnly: request.recorder,
       });
       bot.providerBotId = joined.providerBotId;
       if (joined.meetingLink) this.meetingLinks.set(bot, joined.meetingLink);
@@ -217,7 +232,7 @@ export class BotManager {
         request,
         providerName: saved.provider,
         frequency: saved.audioFrequency,
-        apiKey: saved.apiKey ?? this.options.serverApiKey,
+        apiKey: saved.apiKey ?? this.serverKeyFor(this.options.providers.named(saved.provider)),
         tenant: saved.tenant ?? undefined,
         streamBase: this.options.baseUrl?.replace(/^http/, "ws") ?? this.options.loopbackBase?.() ?? "",
         greeted: saved.status === "in_call",
@@ -271,11 +286,31 @@ export class BotManager {
 
   /**
    * Where the provider posts status events: our own address for the built-in room, else BASE_URL;
-   * the bot's own token in the URL is what proves a webhook came from its provider.
+   * the bot's own token in the URL is what proves a webhook came from its provider. Providers with
+   * webhooks of their own format post to `/webhook/<provider>`.
    */
-  private webhookUrl(loopbackWsBase: string | undefined, token: string): string | undefined {
+  private webhookUrl(loopbackWsBase: string | undefined, token: string, provider: MeetingProvider): string | undefined {
     const base = loopbackWsBase ? loopbackWsBase.replace(/^ws/, "http") : this.options.baseUrl?.replace(/\/+$/, "");
-    return base ? `${base}/webhook?token=${token}` : undefined;
+    const path = provider.webhook ? `/webhook/${provider.name}` : "/webhook";
+    return base ? `${base}${path}?token=${token}` : undefined;
+  }
+
+  /** The key the caller sent for this provider, in the provider's own header. */
+  private callerKey(provider: MeetingProvider, context: LaunchContext): string | undefined {
+    const header = provider.credentials?.header;
+    const raw = header ? context.headers[header] : undefined;
+    const sent = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+    return sent ?? (provider.name === "meetingbaas" ? context.apiKey : undefined);
+  }
+
+  /** The server's own key for this provider, if it has one. */
+  private serverKeyFor(provider: MeetingProvider | undefined): string | undefined {
+    return provider?.credentials?.serverKey ?? (provider?.name === "meetingbaas" ? this.options.serverApiKey : undefined);
+  }
+
+  /** How the provider of this bot frames its stream on `/ws/<client id>`. */
+  streamAdapterOf(bot: Bot): StreamAdapter {
+    return this.options.providers.named(bot.settings.providerName)?.stream ?? pcmStreamAdapter;
   }
 
   /** The link people use to join the bot's meeting, when the provider gave one (built-in rooms). */
@@ -361,7 +396,7 @@ export class BotManager {
 
   private async leaveProvider(bot: Bot): Promise<void> {
     if (!bot.providerBotId) return;
-    const provider = this.options.providers.select(bot.settings.meetingUrl);
+    const provider = this.options.providers.named(bot.settings.providerName) ?? this.options.providers.select(bot.settings.meetingUrl);
     try {
       await provider.leave(bot.providerBotId, this.apiKeys.get(bot));
     } catch (error) {

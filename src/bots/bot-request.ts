@@ -4,6 +4,7 @@
  * the field in the OpenAPI file.
  */
 import { z } from "zod";
+import { PROVIDER_NAMES } from "../meeting/meeting-provider.js";
 import { isValidPersonaName } from "../personas/persona-store.js";
 import { botImageProblem, meetingUrlProblem, websocketUrlProblem } from "./url-checks.js";
 import { promptDataSourcesSchema, promptDataTokenLimitSchema } from "../prompt-data/prompt-data-request.js";
@@ -37,6 +38,10 @@ const displayText = (max: number) =>
 export const botRequestSchema = z
   .object({
     meeting_url: checkedUrl(meetingUrlProblem).describe("Meeting to join: a Google Meet, Zoom or Teams URL, a built-in room URL (…/meet/<room>) or local:<room>"),
+    provider: z
+      .enum(PROVIDER_NAMES)
+      .optional()
+      .describe("Who carries the bot into the meeting: meetingbaas (the default for meeting links), attendee, recall, or local (built-in rooms, the default for their URLs)"),
     bot_name: displayText(100).optional().describe("Display name in the meeting; defaults to the persona's name"),
     personas: z
       .array(z.string().trim().min(1).max(100).refine(isValidPersonaName, "is not a valid persona name: use letters, digits, spaces, - and _"))

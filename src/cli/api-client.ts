@@ -1,7 +1,7 @@
 /**
  * @module cli/api-client
  * The CLI's client for a Speaking Bots server's HTTP API. It proves who it is with the server's
- * API key (`Authorization: Bearer`) and passes a MeetingBaas key along when it has one.
+ * API key (`Authorization: Bearer`) and passes the meeting provider's key along when it has one.
  */
 export interface PersonaSummary {
   key: string;
@@ -32,6 +32,8 @@ export interface ClientKeys {
   serverKey?: string | undefined;
   /** A MeetingBaas key for the bots, sent as `x-meeting-baas-api-key`. */
   meetingBaasKey?: string | undefined;
+  /** Other providers' keys, by header (`x-attendee-api-key`, `x-recall-api-key`). */
+  providerKeys?: Record<string, string>;
 }
 
 export class SpeakingBotsClient {
@@ -62,6 +64,7 @@ export class SpeakingBotsClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.keys.serverKey) headers.authorization = `Bearer ${this.keys.serverKey}`;
     if (this.keys.meetingBaasKey) headers["x-meeting-baas-api-key"] = this.keys.meetingBaasKey;
+    Object.assign(headers, this.keys.providerKeys);
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });

@@ -21,7 +21,10 @@ import { RoomAccess } from "../meeting/local/room-access.js";
 import { roomApiRoutes } from "../meeting/local/room-api.js";
 import { RoomHub } from "../meeting/local/room-hub.js";
 import { roomRoutes } from "../meeting/local/room-routes.js";
+import { AttendeeProvider } from "../meeting/attendee/attendee-provider.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
+import { recallAgentRoutes } from "./routes/recall-agent-routes.js";
+import { RecallProvider, recallRegionUrl } from "../meeting/recall/recall-provider.js";
 import { PipecatRelayRegistry } from "../meeting/pipecat/pipecat-relay-registry.js";
 import { ProviderRegistry } from "../meeting/provider-registry.js";
 import { createPersonaFromDescription } from "../personas/create-persona.js";
@@ -42,6 +45,7 @@ import { checkReadiness } from "./readiness.js";
 import { readyRoutes } from "./routes/ready.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { personaRoutes } from "./routes/personas.js";
+import { providerWebhookRoutes } from "./routes/provider-webhooks.js";
 import { webhookRoutes } from "./routes/webhook.js";
 import { pipecatBridgeRoutes } from "./ws/pipecat-bridge.js";
 
@@ -86,7 +90,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
   const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
-  const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION });
+  const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION, serverKey: config.MEETING_BAAS_API_KEY });
+  const attendee = new AttendeeProvider({ baseUrl: config.ATTENDEE_API_URL, serverKey: config.ATTENDEE_API_KEY, webhookSecret: config.ATTENDEE_WEBHOOK_SECRET });
+  const recall = new RecallProvider({ baseUrl: config.RECALL_API_URL ?? recallRegionUrl(config.RECALL_REGION), serverKey: config.RECALL_API_KEY, webhookSecret: config.RECALL_WEBHOOK_SECRET });
   const rooms = new RoomHub({ emptyRoomMs: config.ROOM_EMPTY_TIMEOUT_MS, maxParticipants: config.ROOM_MAX_PARTICIPANTS, logger });
   const roomAccess = new RoomAccess({ inUse: (room) => rooms.isOccupied(room) });
   const origins = new SelfOrigins({ host: config.HOST, baseUrl: config.BASE_URL, tunnelUrl: options.tunnelUrl });
@@ -96,7 +102,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let selfUrl = "";
   const local = new LocalMeetingProvider({ selfUrl: () => selfUrl, origins, access: roomAccess, secret: roomApiSecret });
   // Real meeting links are matched first; only this server's own /meet/<room> URLs are built-in rooms.
-  const providers = new ProviderRegistry([meetingBaas, local], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
+  // Attendee and Recall.ai take the same links as MeetingBaas: they are used when named (`provider`, MEETING_PROVIDER).
+  const providers = new ProviderRegistry([meetingBaas, local, attendee, recall], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const registry = BotStore.open(botRegistryPath(config));
   logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
   const bots = new BotManager({
@@ -138,7 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bots,
     limits,
     publicTunnel: options.publicTunnel,
-    health: () => buildHealthReport(plan, providers.names, bots),
+    health: () => buildHealthReport(plan, providers.names, bots, providers.status()),
     plugins: [
       personaRoutes({
         store: personas,
@@ -150,6 +157,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       readyRoutes(() => checkReadiness({ plan, speech, maxBots: limits.maxBots, activeBots: () => bots.activeCount, acceptingBots: () => bots.acceptingBots })),
       metricsRoutes(bots),
       webhookRoutes({ bots, signingSecret: config.MEETING_BAAS_WEBHOOK_SECRET }),
+      providerWebhookRoutes({ bots, providers }),
+      recallAgentRoutes(bots),
       roomApiRoutes({ hub: rooms, secret: roomApiSecret, selfUrl: () => selfUrl }),
       roomRoutes({ hub: rooms, access: roomAccess, origins }), pipecatBridgeRoutes(pipecatRelays)],
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signDelivery, signingKey, verifyDelivery } from "./webhook-signature.js";
+import { signDelivery, signingKey, verifyDelivery } from "../util/webhook-signature.js";
 
 // The example secret and delivery from Svix's documentation of the scheme.
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

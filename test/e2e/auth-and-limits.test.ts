@@ -100,7 +100,7 @@ describe("API keys and tenants", () => {
     expect((await request(server, "GET", "/")).status).toBe(200);
     expect(await json(await request(server, "GET", "/health"))).toEqual({ status: expect.any(String), version: expect.any(String) });
     const full = await json(await request(server, "GET", "/health", { "x-api-key": ALICE }));
-    expect(full).toMatchObject({ service: "speaking-bots", providers: { meeting: ["meetingbaas", "local"] }, bots: expect.any(Object) });
+    expect(full).toMatchObject({ service: "speaking-bots", providers: { meeting: ["meetingbaas", "local", "attendee", "recall"] }, bots: expect.any(Object) });
     expect(await json(await request(server, "GET", "/health", bearer("wrong-key-0123456789")))).not.toHaveProperty("providers");
     expect((await request(server, "GET", "/docs/")).status).toBe(200);
     expect((await request(server, "GET", "/meet/lobby")).status).toBe(200);

@@ -5,14 +5,15 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeAttendee } from "../../src/meeting/attendee/testing/fake-attendee.js";
 import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
 import type { RunningServer } from "../../src/server/start.js";
 import { startTestServer, waitFor } from "./helpers.js";
 
-function runCli(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; exit: Promise<number | null> } {
+function runCli(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; output: () => string; exit: Promise<number | null> } {
   // The test runner sets BASE_URL ("/") for its own use; a user's shell would not.
   const { BASE_URL: _runnerBase, ...env } = process.env;
-  const child = spawn(process.execPath, ["bin/speaking-bots.js", ...args], { env: { ...env, LOG_LEVEL: "warn" } });
+  const child = spawn(process.execPath, ["bin/speaking-bots.js", ...args], { env: { ...env, LOG_LEVEL: "warn", ...extraEnv } });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -56,6 +57,25 @@ describe("speaking-bots join", () => {
     expect(taken.output()).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already taken`));
     blocker.close();
     expect(server.bots.list().filter((b) => b.settings.meetingUrl.endsWith("/meet/x"))).toHaveLength(0);
+  }, 60_000);
+
+  it("sends the bots through the provider named with --provider, with that provider's key", async () => {
+    const attendee = new FakeAttendee({ script: { connectDelayMs: 20 } });
+    const withAttendee = await startTestServer({ ATTENDEE_API_URL: await attendee.start() });
+    const cli = runCli(["join", "--server", withAttendee.url, "--provider", "attendee", "--meeting-url", "https://meet.google.com/abc-defg-hij", "--personas", "storyteller"], {
+      ATTENDEE_API_KEY: "attendee-key",
+    });
+    await waitFor(() => /launched as bot_/.test(cli.output()), 20_000, "the launch through Attendee");
+    expect(attendee.requests[0]?.authorization).toBe("Token attendee-key");
+    await waitFor(() => withAttendee.bots.list()[0]?.status === "in_call", 15_000, "the bot in the call");
+    cli.child.kill("SIGINT");
+    expect(await cli.exit).toBe(0);
+    expect(attendee.leaves()).toHaveLength(1);
+    const refused = runCli(["join", "--provider", "recall", "--meeting-url", `${withAttendee.url}/meet/x`]);
+    expect(await refused.exit).toBe(2);
+    expect(refused.output()).toMatch(/--provider recall joins Google Meet, Zoom and Teams links/);
+    await withAttendee.close();
+    await attendee.stop();
   }, 60_000);
 
   it("relaunches a bot that failed, a bounded number of times", async () => {

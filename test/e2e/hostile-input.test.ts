@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/config.js";
 import { loggerOptions } from "../../src/logger.js";
 import { FakeMeetingBaas } from "../../src/meeting/meetingbaas/testing/fake-meetingbaas.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
-import { signDelivery, signingKey } from "../../src/server/webhook-signature.js";
+import { signDelivery, signingKey } from "../../src/util/webhook-signature.js";
 import { json, waitFor } from "./helpers.js";
 
 const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

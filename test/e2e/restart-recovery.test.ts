@@ -173,6 +173,8 @@ describe("a resumed bot whose stream never comes back", () => {
       botImage: undefined,
       entryMessage: undefined,
       extra: undefined,
+      streamBase: "ws://127.0.0.1:9",
+      clientId: "client-of-a-crashed-server",
       streamUrl: "ws://127.0.0.1:9/ws/client-of-a-crashed-server",
       audioFrequency: 16000,
       deduplicationKey: "interviewer-BaaS-client-of-a-crashed-server",

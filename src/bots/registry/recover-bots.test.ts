@@ -100,6 +100,8 @@ describe("recoverBots", () => {
       botImage: undefined,
       entryMessage: undefined,
       extra: undefined,
+      streamBase: "ws://127.0.0.1:9",
+      clientId,
       streamUrl: `ws://127.0.0.1:9/ws/${clientId}`,
       audioFrequency: 16000,
       deduplicationKey: `storyteller-BaaS-${clientId}`,

@@ -119,7 +119,8 @@ async function leaveSaved(saved: SavedBot, reason: string, deps: RecoveryDeps): 
   }
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await provider.leave(botId, saved.apiKey ?? deps.serverApiKey);
+      // The key it was sent with, else the server's own key for that provider.
+      await provider.leave(botId, saved.apiKey ?? provider.credentials?.serverKey ?? (saved.provider === "meetingbaas" ? deps.serverApiKey : undefined));
       record("ended", reason);
       log.info({ reason }, "saved bot told to leave its meeting");
       return true;

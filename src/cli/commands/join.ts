@@ -5,11 +5,13 @@
  * exits at once). Without --server it runs its own server in this process.
  */
 import { join } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { createLogger } from "../../logger.js";
 import { type RunningServer, startServer } from "../../server/start.js";
 import { ApiError, SpeakingBotsClient } from "../api-client.js";
+import type { ProviderName } from "../../meeting/meeting-provider.js";
 import { BotFleet } from "../join/bot-fleet.js";
+import { PROVIDER_NAMES, checkProviderForUrl, providerKeyHeader } from "../join/provider-choice.js";
 import { StatusView } from "../join/status-view.js";
 import { UsageError, checkPortFree, choosePersonas, validateMeetingUrl } from "../join/validate.js";
 import { configFromEnvironment } from "../load-env.js";
@@ -22,6 +24,7 @@ interface JoinOptions {
   addRecorder?: boolean;
   server?: string;
   apiKey?: string;
+  provider?: ProviderName;
 }
 
 const positive = (value: string) => {
@@ -37,9 +40,9 @@ const port = (value: string) => {
 
 async function connect(options: JoinOptions, roomServer: string | undefined, view: StatusView): Promise<{ client: SpeakingBotsClient; server?: RunningServer }> {
   const config = configFromEnvironment();
-  const meetingBaasKey = options.apiKey ?? config.MEETING_BAAS_API_KEY;
+  const providerKeys = providerKeyHeader(options.provider, options.apiKey, config);
   const external = options.server ?? roomServer;
-  if (external) return { client: new SpeakingBotsClient(external.replace(/\/+$/, ""), { serverKey: config.SPEAKING_BOTS_API_KEY, meetingBaasKey }) };
+  if (external) return { client: new SpeakingBotsClient(external.replace(/\/+$/, ""), { serverKey: config.SPEAKING_BOTS_API_KEY, providerKeys }) };
   await checkPortFree(options.startPort);
   // Its own registry, so a `serve` on the same DATA_DIR keeps its own; bots a crashed run left behind are made to leave.
   const registry = { BOT_REGISTRY_FILE: join(config.DATA_DIR, `bots-join-${options.startPort}.sqlite`), RECOVER_BOTS: "leave" } as const;
@@ -47,16 +50,17 @@ async function connect(options: JoinOptions, roomServer: string | undefined, vie
   view.log(`Started a server on ${server.url}`);
   // The server in this process takes the keys of this environment; speak as its first tenant if need be.
   const serverKey = config.SPEAKING_BOTS_API_KEY ?? config.SPEAKING_BOTS_API_KEYS[0]?.key;
-  return { client: new SpeakingBotsClient(server.url, { serverKey, meetingBaasKey }), server };
+  return { client: new SpeakingBotsClient(server.url, { serverKey, providerKeys }), server };
 }
 
 async function run(options: JoinOptions): Promise<void> {
   const target = validateMeetingUrl(options.meetingUrl);
+  checkProviderForUrl(options.provider, target.isRoom);
   const view = new StatusView(process.stdout);
   const { client, server } = await connect(options, target.roomServer, view);
   const available = await client.personas();
   const personas = choosePersonas(options.personas, available, options.count);
-  const fleet = new BotFleet({ client, meetingUrl: target.meetingUrl, maxRestarts: 3, onChange: (bots) => view.render(bots), log: (line) => view.log(line) });
+  const fleet = new BotFleet({ client, meetingUrl: target.meetingUrl, provider: options.provider, maxRestarts: 3, onChange: (bots) => view.render(bots), log: (line) => view.log(line) });
   for (const persona of personas) await fleet.add(persona);
   if (options.addRecorder) await fleet.add(null);
   fleet.watch();
@@ -96,7 +100,8 @@ export function joinCommand(): Command {
     .option("-s, --start-port <port>", "port for the in-process server when --server is not given", port, 8765)
     .option("--add-recorder", "also add a listen-only bot that records the meeting to WAV and a transcript")
     .option("--server <url>", "use a running Speaking Bots server instead of starting one")
-    .option("--api-key <key>", "MeetingBaas API key (default: MEETING_BAAS_API_KEY)")
+    .addOption(new Option("--provider <name>", "meeting provider carrying the bots (default: MeetingBaas for meeting links, local for rooms)").choices(PROVIDER_NAMES))
+    .option("--api-key <key>", "the provider's API key (default: MEETING_BAAS_API_KEY, ATTENDEE_API_KEY or RECALL_API_KEY)")
     .action(async (options: JoinOptions) => {
       try {
         await run(options);

@@ -18,6 +18,8 @@ export interface FleetBot {
 export interface FleetOptions {
   client: SpeakingBotsClient;
   meetingUrl: string;
+  /** The meeting provider named in each launch; the server's default when undefined. */
+  provider?: string;
   maxRestarts: number;
   onChange(bots: readonly FleetBot[]): void;
   log(line: string): void;
@@ -67,6 +69,7 @@ export class BotFleet {
     bot.status = "launching";
     try {
       const body: Record<string, unknown> = { meeting_url: this.meetingUrl };
+      if (this.options.provider) body.provider = this.options.provider;
       if (bot.persona) body.personas = [bot.persona.key];
       else Object.assign(body, { recorder: true, bot_name: "Recorder" });
       const launched = await this.options.client.launch(body);

@@ -13,13 +13,14 @@ export interface MeetingTarget {
   meetingUrl: string;
   /** A built-in room URL names the server that hosts the room. */
   roomServer: string | undefined;
+  isRoom: boolean;
 }
 
 export function validateMeetingUrl(raw: string): MeetingTarget {
   const room = roomFromMeetingUrl(raw);
   if (room) {
     const url = new URL(raw);
-    return { meetingUrl: raw, roomServer: url.protocol === "local:" ? undefined : url.origin };
+    return { meetingUrl: raw, roomServer: url.protocol === "local:" ? undefined : url.origin, isRoom: true };
   }
   let url: URL;
   try {
@@ -28,7 +29,7 @@ export function validateMeetingUrl(raw: string): MeetingTarget {
     throw new UsageError(`"${raw}" is not a URL. Give a meeting link (https://meet.google.com/…) or a built-in room (http://127.0.0.1:7014/meet/<room> or local:<room>).`);
   }
   if (url.protocol !== "https:") throw new UsageError(`Meeting links must use https:// (got ${url.protocol}//). Built-in rooms look like http://host/meet/<room> or local:<room>.`);
-  return { meetingUrl: raw, roomServer: undefined };
+  return { meetingUrl: raw, roomServer: undefined, isRoom: false };
 }
 
 export function checkPortFree(port: number, host = "127.0.0.1"): Promise<void> {

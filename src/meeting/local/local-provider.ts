@@ -28,6 +28,7 @@ export interface LocalProviderOptions {
 export class LocalMeetingProvider extends MeetingBaasProvider {
   override readonly name = "local";
   override readonly requiresApiKey = false;
+  override readonly credentials = undefined;
 
   constructor(private readonly local: LocalProviderOptions) {
     super({

@@ -10,6 +10,8 @@ const join: JoinRequest = {
   botImage: "https://img.example/a.png",
   entryMessage: "Hello all",
   extra: { team: "x" },
+  streamBase: "ws://127.0.0.1:9",
+  clientId: "client1",
   streamUrl: "ws://127.0.0.1:9/ws/client1",
   audioFrequency: 16000,
   deduplicationKey: "guide-BaaS-client1",

@@ -8,7 +8,9 @@
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../core/errors.js";
 import { meetingPlatform } from "../meeting-links.js";
-import type { JoinRequest, JoinResult, MeetingProvider } from "../meeting-provider.js";
+import type { JoinRequest, JoinResult, MeetingProvider, ProviderCredentials } from "../meeting-provider.js";
+import { pcmStreamAdapter } from "../provider-stream/pcm-stream-adapter.js";
+import type { StreamAdapter } from "../provider-stream/stream-adapter.js";
 import { v1CreateBody, v2CreateBody } from "./meetingbaas-requests.js";
 
 export interface MeetingBaasOptions {
@@ -17,6 +19,8 @@ export interface MeetingBaasOptions {
   version: "v1" | "v2";
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The server's MEETING_BAAS_API_KEY, spent only for authenticated callers. */
+  serverKey?: string;
 }
 
 const v1Created = z.object({ bot_id: z.union([z.string(), z.number()]).transform(String) });
@@ -25,10 +29,14 @@ const v2Created = z.object({ success: z.literal(true), data: z.object({ bot_id: 
 export class MeetingBaasProvider implements MeetingProvider {
   readonly name: string = "meetingbaas";
   readonly requiresApiKey: boolean = true;
+  readonly credentials: ProviderCredentials | undefined;
+  /** Binary PCM both ways, JSON handshake and rosters (the built-in room speaks it too). */
+  readonly stream: StreamAdapter = pcmStreamAdapter;
   private readonly fetcher: typeof fetch;
 
   constructor(private readonly options: MeetingBaasOptions) {
     this.fetcher = options.fetch ?? fetch;
+    this.credentials = { header: "x-meeting-baas-api-key", setting: "MEETING_BAAS_API_KEY", serverKey: options.serverKey, label: "MeetingBaas" };
   }
 
   private get base(): string {

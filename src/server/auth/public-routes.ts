@@ -5,8 +5,9 @@
  *
  * - The landing page, the minimal health view, the API docs and the OpenAPI file describe the
  *   service and reveal no bot.
- * - Meeting providers dial the stream sockets (`/ws/<client id>`, `/pipecat/<id>`) and post to
- *   `/webhook`; those carry their own proof (unguessable ids, per-bot secrets, signatures).
+ * - Meeting providers dial the stream sockets (`/ws/<client id>`, `/pipecat/<id>`), post to
+ *   `/webhook` and `/webhook/<provider>`, and open Recall's Output Media page; those carry their
+ *   own proof (unguessable ids, per-bot secrets and tokens, signatures).
  * - The built-in room (its pages, sockets and MeetingBaas-compatible API) is guarded by room
  *   tokens and an internal secret of its own, and avatars are fetched by meeting platforms.
  */
@@ -32,11 +33,15 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { methods: READ, url: "/ws/:client_id" },
   { methods: READ, url: "/pipecat/:client_id" },
   { methods: ["POST"], url: "/webhook" },
+  { methods: ["POST"], url: "/webhook/:provider" },
   { methods: READ, url: "/meet/:room" },
   { methods: READ, url: "/meet/:room/ws" },
   // The room page opens rooms for a local, same-origin browser only; the route checks that itself.
   { methods: ["POST"], url: "/meet/rooms" },
   { methods: READ, url: "/web/*" },
+  // Recall.ai's bot opens a bot's Output Media page and its socket; the token in the path is the proof.
+  { methods: READ, url: "/recall/agent/:token" },
+  { methods: READ, url: "/recall/agent/:token/ws" },
   { methods: ANY, url: `${LOCAL_API_PREFIX}/*` },
   { methods: READ, url: `${PERSONA_IMAGE_ROUTE}/:file` },
 ];

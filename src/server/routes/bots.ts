@@ -19,6 +19,8 @@ const apiKeyHeader = z.object({
     .string()
     .optional()
     .describe("Your MeetingBaas API key; not needed for built-in rooms, nor for key holders when the server has MEETING_BAAS_API_KEY"),
+  "x-attendee-api-key": z.string().optional().describe('provider "attendee": your Attendee API key; key holders may rely on the server\'s ATTENDEE_API_KEY'),
+  "x-recall-api-key": z.string().optional().describe('provider "recall": your Recall.ai API key (of the server\'s region); key holders may rely on the server\'s RECALL_API_KEY'),
 });
 
 const createdBotSchema = z.object({

@@ -22,6 +22,9 @@ export const healthSchema = z.object({
   bots: z.object({ running: z.number(), total: z.number() }),
   providers: z.object({
     meeting: z.array(z.string()),
+    meeting_configured: z
+      .array(z.object({ name: z.string(), configured: z.boolean(), detail: z.string() }))
+      .describe("Per meeting provider: whether the server holds its key (else each caller sends one in the provider's header)"),
     vad: providerChoiceSchema,
     stt: providerChoiceSchema,
     llm: providerChoiceSchema,

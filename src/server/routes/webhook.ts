@@ -13,7 +13,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { BotManager } from "../../bots/bot-manager.js";
 import { errorResponses } from "../schemas.js";
-import { signingKey, verifyDelivery } from "../webhook-signature.js";
+import { signingKey, verifyDelivery } from "../../util/webhook-signature.js";
 
 const webhookSchema = z
   .object({

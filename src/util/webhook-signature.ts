@@ -1,5 +1,5 @@
 /**
- * @module server/webhook-signature
+ * @module util/webhook-signature
  * Checks the signature MeetingBaas v2 puts on its webhooks, which are delivered through Svix:
  * headers `svix-id`, `svix-timestamp` (Unix seconds) and `svix-signature` (space-separated
  * `v1,<base64>` entries). Each entry is the base64 HMAC-SHA256 of `${id}.${timestamp}.${raw body}`
