@@ -47,6 +47,8 @@ export interface LaunchContext {
   mayUseServerKey: boolean;
   headers: Record<string, string | string[] | undefined>;
   encrypted: boolean;
+  /** A persona resolved earlier (a bot relaunched on another worker stays the same bot). */
+  persona?: ResolvedPersona;
 }
 
 /** What DELETE reports: a live bot, or one that finished earlier (even before a restart). */
@@ -96,7 +98,7 @@ export class BotManager {
     if (provider.requiresApiKey && !apiKey) {
       throw new AppError("API_KEY_MISSING", "Missing MeetingBaas API key: send it in the x-meeting-baas-api-key header");
     }
-    const persona = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
+    const persona = context.persona ?? await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name });
     const clientId = newClientId();
     const loopback = provider.name === "local" ? this.options.loopbackBase?.() : undefined;
     const wsBase = loopback ? { base: loopback, source: "loopback" } : resolveWebSocketBase({
