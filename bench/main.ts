@@ -3,11 +3,13 @@
  * `npm run bench`: the project's measuring stick. Prints a table and writes the figures as JSON to
  * bench/results/<date>.json (with `--quick`, a short smoke run that only checks the harness, written
  * to test-artifacts/). Sections: pipeline overhead per turn, bots per process in real time, the
- * local engines, our VAD against a peer, and memory per bot against one process per bot.
+ * local engines, our VAD against a peer, memory per bot against one process per bot, and the
+ * cluster (launch throughput, failover time, Redis traffic per bot).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { describeCluster, measureCluster } from "./cluster.js";
 import { measureLocalEngines } from "./local-engines.js";
 import { measureMemoryCycles } from "./memory-cycles.js";
 import { measureOverhead } from "./overhead.js";
@@ -62,9 +64,12 @@ async function main(): Promise<void> {
     const d = cycles.decoders;
     line(`   shared decoders: ${d.leases} utterances, ${d.waited} waited for a decoder, mean wait ${d.waited ? Math.round(d.totalWaitMs / d.waited) : 0} ms, longest ${Math.round(d.maxWaitMs)} ms`);
   }
+  const cluster = await measureCluster(quick);
+  line("\n6. Cluster: an API process and worker processes on Redis (bench/cluster.ts)");
+  for (const text of describeCluster(cluster)) line(text);
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
 
-  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles };
+  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles, cluster };
   const dir = quick ? "test-artifacts" : "bench/results";
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${quick ? "bench-quick" : result.date.slice(0, 19).replace(/:/g, "-")}.json`);
