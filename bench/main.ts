@@ -4,11 +4,13 @@
  * bench/results/<date>.json (with `--quick`, a short smoke run that only checks the harness, written
  * to test-artifacts/). Sections: pipeline overhead per turn, bots per process in real time, the
  * local engines, our VAD against a peer, memory per bot against one process per bot, and the
- * meeting simulator (when the bot speaks in a group).
+ * meeting simulator (when the bot speaks in a group), cluster (launch throughput, failover time,
+ * Redis traffic per bot).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { describeCluster, measureCluster } from "./cluster.js";
 import { measureLocalEngines } from "./local-engines.js";
 import { measureMemoryCycles } from "./memory-cycles.js";
 import { measureMeetingSim } from "./meeting-sim.js";
@@ -72,9 +74,12 @@ async function main(): Promise<void> {
   line(`   transcript of "${meetings.transcript.scenario}":`);
   for (const row of meetings.transcript.lines) line(`     ${row}`);
 
+  const cluster = await measureCluster(quick);
+  line("\n7. Cluster: an API process and worker processes on Redis (bench/cluster.ts)");
+  for (const text of describeCluster(cluster)) line(text);
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
 
-  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles, meetings };
+  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles, meetings, cluster };
   const dir = quick ? "test-artifacts" : "bench/results";
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${quick ? "bench-quick" : result.date.slice(0, 19).replace(/:/g, "-")}.json`);

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runtime_packages=(pocketsphinx pocketsphinx-en-us libpocketsphinx3 flite libflite1 espeak-ng sox)
-test_packages=(chromium tmux pocketsphinx-testdata)
+test_packages=(chromium tmux pocketsphinx-testdata redis-server)
 
 wanted=("${runtime_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi

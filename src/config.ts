@@ -153,6 +153,15 @@ export const configSchema = z.object({
   APP_ID: optionalString,
   UPLOADTHING_API_URL: z.url().default("https://api.uploadthing.com"),
   REDIS_URL: optionalString,
+  /** Cluster mode (with REDIS_URL): this process's worker id; generated when unset. */
+  WORKER_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").optional()),
+  /** Cluster mode: how often a worker proves it is alive; it counts as dead after CLUSTER_DEAD_AFTER_MS of silence. */
+  CLUSTER_HEARTBEAT_MS: milliseconds(1000),
+  CLUSTER_DEAD_AFTER_MS: milliseconds(3000),
+  /** Cluster mode: how long an API node waits for a worker to create the provider bot. */
+  CLUSTER_LAUNCH_TIMEOUT_MS: milliseconds(30_000),
+  /** Cluster mode: a worker whose event loop lags more than this on average takes no new bots. */
+  WORKER_MAX_EVENT_LOOP_DELAY_MS: milliseconds(250),
   DATA_DIR: z.string().default("data"),
 });
 

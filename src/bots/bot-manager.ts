@@ -57,6 +57,8 @@ export interface LaunchContext {
   mayUseServerKey: boolean;
   headers: Record<string, string | string[] | undefined>;
   encrypted: boolean;
+  /** A persona resolved earlier (a bot relaunched on another worker stays the same bot). */
+  persona?: ResolvedPersona;
 }
 
 /** What DELETE reports: a live bot, or one that finished earlier (even before a restart). */
@@ -116,7 +118,7 @@ export class BotManager {
     const clientId = newClientId();
     // First, so a refused field is answered before a persona is drafted; released if the persona fails.
     const setup = (await this.options.prepareBot?.(request, this.options.logger.child({ clientId, tenant: context.tenant }))) ?? NO_SETUP;
-    const resolved = await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name }).catch(async (error: unknown) => {
+    const resolved = context.persona ?? await this.options.personas.resolve({ prompt: request.prompt, personas: request.personas, botName: request.bot_name }).catch(async (error: unknown) => {
       await setup.close();
       throw error;
     });

@@ -33,6 +33,8 @@ export interface AppDependencies {
   publicTunnel?: boolean;
   /** Resolved limits; by default derived from the configuration and this machine's memory. */
   limits?: ServerLimits;
+  /** Replaces the `/bots` routes (cluster roles serve them from Redis, or not at all). */
+  botRoutes?: FastifyPluginAsync;
   /** Further route plugins (personas, metrics, the built-in room, the Pipecat bridge). */
   plugins?: FastifyPluginAsync[];
 }
@@ -106,7 +108,7 @@ async function buildFastify(deps: AppDependencies) {
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps.health));
-  await app.register(botRoutes(deps.bots, limits));
+  await app.register(deps.botRoutes ?? botRoutes(deps.bots, limits));
   await app.register(meetingStreamRoutes(deps.bots));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;

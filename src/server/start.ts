@@ -7,12 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
 import type { SpeechServices } from "../services/speech-services.js";
 import { createEngineFactory } from "../bots/engines/create-engine.js";
 import { createBotPreparer } from "../bots/setup/prepare-bot.js";
-import { BotStore } from "../bots/registry/bot-store.js";
+import { type BotRegistry, BotStore } from "../bots/registry/bot-store.js";
 import { recoverBots } from "../bots/registry/recover-bots.js";
 import type { Config } from "../config.js";
 import { type Logger, createLogger } from "../logger.js";
@@ -38,7 +38,7 @@ import { createAddressPolicy } from "../net/address-policy.js";
 import { loadMcpProfiles } from "../tools/mcp/mcp-profiles.js";
 import { buildApp } from "./app.js";
 import { accessMode } from "./auth/exposure.js";
-import { availableMemory, resolveLimits } from "./limits/server-limits.js";
+import { type ServerLimits, availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
 import { SelfOrigins, ownAddress } from "../util/self-origins.js";
 import { checkReadiness } from "./readiness.js";
@@ -69,12 +69,22 @@ export interface StartOptions {
   publicTunnel?: boolean;
   /** Ready-made speech services (benchmarks and tests share one set across servers). */
   speech?: SpeechServices;
+  /** Cluster mode (REDIS_URL): the role's bot routes and registry replace the SQLite file and its recovery. */
+  cluster?: ClusterWiring;
+}
+
+export interface ClusterWiring {
+  /** Where a worker's bots are recorded; none on an API node, which runs no bot. */
+  registry: BotRegistry | undefined;
+  botRoutes: (bots: BotManager, limits: ServerLimits) => FastifyPluginAsync;
 }
 
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
   bots: BotManager;
+  providers: ProviderRegistry;
+  limits: ServerLimits;
   close(): Promise<void>;
 }
 
@@ -104,10 +114,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Real meeting links are matched first; only this server's own /meet/<room> URLs are built-in rooms.
   // Attendee and Recall.ai take the same links as MeetingBaas: they are used when named (`provider`, MEETING_PROVIDER).
   const providers = new ProviderRegistry([meetingBaas, local, attendee, recall], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
-  const registry = BotStore.open(botRegistryPath(config));
-  logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
+  const registry = options.cluster ? undefined : BotStore.open(botRegistryPath(config));
+  if (registry) logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
   const bots = new BotManager({
-    registry,
+    registry: options.cluster ? options.cluster.registry : registry,
     logger,
     providers,
     personas: new StorePersonaResolver(
@@ -138,7 +148,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   });
   // Bots from before a crash are resumed before listening, so their provider's first redial is accepted.
-  const recovery = recoverBots({ store: registry, bots, providers, mode: config.RECOVER_BOTS, serverApiKey: config.MEETING_BAAS_API_KEY, logger });
+  // In a cluster, another worker takes over a dead worker's bots instead.
+  const recovery = registry
+    ? recoverBots({ store: registry, bots, providers, mode: config.RECOVER_BOTS, serverApiKey: config.MEETING_BAAS_API_KEY, logger })
+    : { resumed: [], done: Promise.resolve() };
   const app = await buildApp({
     config,
     logger,
@@ -146,6 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits,
     publicTunnel: options.publicTunnel,
     health: () => buildHealthReport(plan, providers.names, bots, providers.status()),
+    botRoutes: options.cluster?.botRoutes(bots, limits),
     plugins: [
       personaRoutes({
         store: personas,
@@ -167,7 +181,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (error) {
     // Leave calls already sent still record their outcome before the file is released.
     await recovery.done;
-    registry.close();
+    registry?.close();
     throw error;
   }
   const address = app.server.address();
@@ -181,6 +195,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url,
     app,
     bots,
+    providers,
+    limits,
     async close() {
       const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       logger.info(result, "bots left their meetings");
@@ -188,7 +204,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       rooms.stop();
       roomAccess.stop();
       await app.close();
-      registry.close();
+      registry?.close();
     },
   };
 }

@@ -32,7 +32,7 @@ export async function freePort(): Promise<number> {
  * Starts `speaking-bots serve` on 127.0.0.1:`port` and waits until `/health` answers. Every setting
  * the test relies on is passed explicitly, so a developer's `.env` cannot change what runs.
  */
-export async function startServerProcess(style: LaunchStyle, port: number, env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(style: LaunchStyle, port: number, env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
   const { BASE_URL: _runnerBase, ...inherited } = process.env;
   const childEnv = {
     ...inherited,
@@ -48,8 +48,8 @@ export async function startServerProcess(style: LaunchStyle, port: number, env: 
   };
   const child =
     style === "npm start"
-      ? spawn("npm", ["start", "--silent"], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] })
-      : spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+      ? spawn("npm", ["start", "--silent", ...(args.length ? ["--", ...args] : [])], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
