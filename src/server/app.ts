@@ -62,6 +62,9 @@ async function buildFastify(deps: AppDependencies) {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks both deadlines on this interval (30 s by default, which would stretch them).
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // By the time the app closes every bot has left: a connection still open (a half-finished
+    // upgrade, a slow client) is cut rather than holding shutdown for the idle timeout.
+    forceCloseConnections: true,
   });
   const announced = describeAccess(access, deps.config.HOST);
   app.log[announced.level]({ access: access.kind }, announced.message);
