@@ -4,6 +4,7 @@
  * the bot manager and the HTTP app — and starts listening. `close()` makes every bot leave its
  * meeting before the server stops.
  */
+import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,7 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const mcpProfiles = loadMcpProfiles(config.MCP_PROFILES_FILE);
   logger.info({ stt: plan.stt, llm: plan.llm, tts: plan.tts }, "speech providers chosen");
   const speech = options.speech ?? (await createSpeechServices(plan, config));
-  const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx" });
+  const limits = resolveLimits(config, { memoryBytes: availableMemory(), localSpeechToText: plan.stt.name === "pocketsphinx", decoders: config.LOCAL_STT_DECODERS ?? Math.max(2, availableParallelism()) });
   const meetingBaas = new MeetingBaasProvider({ baseUrl: config.MEETING_BAAS_API_URL, version: config.MEETING_BAAS_API_VERSION, serverKey: config.MEETING_BAAS_API_KEY });
   const attendee = new AttendeeProvider({ baseUrl: config.ATTENDEE_API_URL, serverKey: config.ATTENDEE_API_KEY, webhookSecret: config.ATTENDEE_WEBHOOK_SECRET });
   const recall = new RecallProvider({ baseUrl: config.RECALL_API_URL ?? recallRegionUrl(config.RECALL_REGION), serverKey: config.RECALL_API_KEY, webhookSecret: config.RECALL_WEBHOOK_SECRET });

@@ -12,7 +12,8 @@ const GB = 1024 ** 3;
 describe("resolved limits", () => {
   it("derives the bot caps from memory and the speech-to-text engine", () => {
     const config = testConfig();
-    expect(resolveLimits(config, { memoryBytes: 2 * GB, localSpeechToText: true }).maxBots).toBe(12);
+    expect(resolveLimits(config, { memoryBytes: 2 * GB, localSpeechToText: true }).maxBots).toBe(32);
+    expect(resolveLimits(config, { memoryBytes: 2 * GB, localSpeechToText: true, decoders: 4 }).maxBots).toBe(27);
     expect(resolveLimits(config, { memoryBytes: 2 * GB, localSpeechToText: false }).maxBots).toBe(38);
     expect(resolveLimits(config, { memoryBytes: 256 * 1024 ** 2, localSpeechToText: true }).maxBots).toBe(1);
     expect(resolveLimits(config, { memoryBytes: 64 * GB, localSpeechToText: false }).maxBots).toBe(200);
@@ -20,8 +21,8 @@ describe("resolved limits", () => {
 
   it("gives one tenant the whole server and shares it between several", () => {
     const machine = { memoryBytes: 2 * GB, localSpeechToText: true };
-    expect(resolveLimits(testConfig({ SPEAKING_BOTS_API_KEYS: "a:aaaaaaaaaaaaaaaaaaaa" }), machine).maxBotsPerTenant).toBe(12);
-    expect(resolveLimits(testConfig({ SPEAKING_BOTS_API_KEYS: "a:aaaaaaaaaaaaaaaaaaaa,b:bbbbbbbbbbbbbbbbbbbb" }), machine).maxBotsPerTenant).toBe(6);
+    expect(resolveLimits(testConfig({ SPEAKING_BOTS_API_KEYS: "a:aaaaaaaaaaaaaaaaaaaa" }), machine).maxBotsPerTenant).toBe(32);
+    expect(resolveLimits(testConfig({ SPEAKING_BOTS_API_KEYS: "a:aaaaaaaaaaaaaaaaaaaa,b:bbbbbbbbbbbbbbbbbbbb" }), machine).maxBotsPerTenant).toBe(16);
     const set = resolveLimits(testConfig({ MAX_BOTS: "10", MAX_BOTS_PER_TENANT: "20" }), machine);
     expect(set).toMatchObject({ maxBots: 10, maxBotsPerTenant: 10 });
   });

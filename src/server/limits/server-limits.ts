@@ -4,10 +4,12 @@
  * machine, and printed in the start-up log.
  *
  * Bot caps, when not configured, follow from memory:
- *   MAX_BOTS = clamp(floor((memory − 512 MB) / per-bot), 1, 200)
+ *   MAX_BOTS = clamp(floor((memory − 512 MB − decoders × 110 MB) / 40 MB), 1, 200)
  * where memory is the smaller of the machine's RAM and the container's limit, 512 MB is kept for
- * the process itself (models, HTTP, the LLM client), and per-bot is 120 MB with the local
- * PocketSphinx recogniser (measured at about 90 MB per bot) or 40 MB with cloud speech-to-text.
+ * the process itself (models, HTTP, the LLM client), decoders is the size of the shared
+ * PocketSphinx pool when speech is recognised locally (0 with cloud speech-to-text; each decoder
+ * holds its own ~100 MB model), and 40 MB per bot covers a bot's pipeline with room to spare
+ * (about 10 MB measured with the local engines, BENCHMARKS.md section 5).
  *   MAX_BOTS_PER_TENANT = MAX_BOTS with one tenant (or none), else ceil(MAX_BOTS / 2),
  * so no single key can fill a shared server.
  */
@@ -16,8 +18,8 @@ import type { Config } from "../../config.js";
 
 const MB = 1024 * 1024;
 export const PROCESS_RESERVE_BYTES = 512 * MB;
-export const LOCAL_STT_BOT_BYTES = 120 * MB;
-export const CLOUD_STT_BOT_BYTES = 40 * MB;
+export const DECODER_BYTES = 110 * MB;
+export const BOT_BYTES = 40 * MB;
 export const MAX_BOTS_CEILING = 200;
 
 export interface ServerLimits {
@@ -38,8 +40,10 @@ export interface ServerLimits {
 export interface MachineFacts {
   /** Memory the process may use: RAM, or the container's limit when lower. */
   memoryBytes: number;
-  /** The recogniser runs in-process (about 90 MB per bot) rather than in the cloud. */
+  /** The recogniser runs in-process (a shared pool of decoders) rather than in the cloud. */
   localSpeechToText: boolean;
+  /** Decoders the local recogniser may load at once (default two). */
+  decoders?: number;
 }
 
 /** This machine's memory, honouring a cgroup (container) limit. */
@@ -50,8 +54,8 @@ export function availableMemory(): number {
 }
 
 export function defaultMaxBots(machine: MachineFacts): number {
-  const perBot = machine.localSpeechToText ? LOCAL_STT_BOT_BYTES : CLOUD_STT_BOT_BYTES;
-  return Math.min(MAX_BOTS_CEILING, Math.max(1, Math.floor((machine.memoryBytes - PROCESS_RESERVE_BYTES) / perBot)));
+  const pool = machine.localSpeechToText ? (machine.decoders ?? 2) * DECODER_BYTES : 0;
+  return Math.min(MAX_BOTS_CEILING, Math.max(1, Math.floor((machine.memoryBytes - PROCESS_RESERVE_BYTES - pool) / BOT_BYTES)));
 }
 
 type LimitSettings = Pick<
