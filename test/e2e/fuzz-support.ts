@@ -54,6 +54,9 @@ export async function startFuzzRig(env: Record<string, string> = {}): Promise<Fu
     LLM_MODEL: "scripted",
     DATA_DIR: dataDir,
     BOT_CONNECT_TIMEOUT_MS: "4000",
+    // Hostile bodies must reach validation rather than stop at the launch rate (tested on its own).
+    RATE_LIMIT_BOTS_PER_MINUTE: "0",
+    RATE_LIMIT_PERSONAS_PER_MINUTE: "0",
     ...env,
   });
   return {
