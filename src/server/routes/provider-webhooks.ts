@@ -7,7 +7,7 @@
  * changes nothing; a replayed delivery is answered 200 and ignored; a delivery about a bot this
  * server does not run is answered 200 (the provider then stops retrying) and changes nothing.
  */
-import type { FastifyRequest } from "fastify";
+import { keepRawJsonBodies } from "./raw-json-body.js";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { BotManager } from "../../bots/bot-manager.js";
@@ -27,21 +27,11 @@ export interface ProviderWebhookOptions {
 const handledSchema = z.object({ status: z.literal("ok"), handled: z.boolean() });
 
 export function providerWebhookRoutes({ bots, providers, now = Date.now }: ProviderWebhookOptions): FastifyPluginAsyncZod {
-  const rawBodies = new WeakMap<FastifyRequest, string>();
   const seen = new Set<string>();
 
   return async (app) => {
     // Signatures cover the body as sent, so this route keeps the raw text.
-    app.removeContentTypeParser("application/json");
-    app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: 256_000 }, (request, body, done) => {
-      const text = String(body);
-      rawBodies.set(request, text);
-      try {
-        done(null, text.trim() === "" ? undefined : JSON.parse(text));
-      } catch {
-        done(Object.assign(new Error("body: not valid JSON"), { statusCode: 400, code: "INVALID_JSON" }), undefined);
-      }
-    });
+    const rawBodies = keepRawJsonBodies(app);
 
     app.post(
       "/webhook/:provider",

@@ -8,8 +8,8 @@
  * carry the token of the webhook URL we handed out for that very bot (`/webhook?token=…`). Anything
  * else is 401 and changes nothing.
  */
+import { keepRawJsonBodies } from "./raw-json-body.js";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { BotManager } from "../../bots/bot-manager.js";
 import { errorResponses } from "../schemas.js";
@@ -46,21 +46,11 @@ export interface WebhookOptions {
 export function webhookRoutes({ bots, signingSecret, now = Date.now }: WebhookOptions): FastifyPluginAsyncZod {
   const key = signingSecret ? signingKey(signingSecret) : undefined;
   if (signingSecret && !key) throw new Error("MEETING_BAAS_WEBHOOK_SECRET must be whsec_ followed by base64");
-  const rawBodies = new WeakMap<FastifyRequest, string>();
   const seen = new Set<string>();
 
   return async (app) => {
     // The signature covers the exact bytes received, so this route keeps the raw body.
-    app.removeContentTypeParser("application/json");
-    app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: 256_000 }, (request, body, done) => {
-      const text = String(body);
-      rawBodies.set(request, text);
-      try {
-        done(null, text.trim() === "" ? undefined : JSON.parse(text));
-      } catch {
-        done(Object.assign(new Error("body: not valid JSON"), { statusCode: 400, code: "INVALID_JSON" }), undefined);
-      }
-    });
+    const rawBodies = keepRawJsonBodies(app);
 
     app.post(
       "/webhook",
