@@ -38,6 +38,7 @@ import { planProviders } from "../services/select-providers.js";
 import { createAddressPolicy } from "../net/address-policy.js";
 import { loadMcpProfiles } from "../tools/mcp/mcp-profiles.js";
 import { buildApp } from "./app.js";
+import { OpenSockets } from "./open-sockets.js";
 import { accessMode } from "./auth/exposure.js";
 import { type ServerLimits, availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
@@ -49,6 +50,9 @@ import { personaRoutes } from "./routes/personas.js";
 import { providerWebhookRoutes } from "./routes/provider-webhooks.js";
 import { webhookRoutes } from "./routes/webhook.js";
 import { pipecatBridgeRoutes } from "./ws/pipecat-bridge.js";
+
+/** How long a closing server waits for its connections (WebSocket peers included) to close on their own. */
+const SOCKET_CLOSE_GRACE_MS = 2000;
 
 export const SHIPPED_PERSONAS_DIR = fileURLToPath(new URL("../../personas", import.meta.url));
 
@@ -177,6 +181,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       roomApiRoutes({ hub: rooms, secret: roomApiSecret, selfUrl: () => selfUrl }),
       roomRoutes({ hub: rooms, access: roomAccess, origins }), pipecatBridgeRoutes(pipecatRelays)],
   });
+  const sockets = new OpenSockets(app.server);
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
@@ -204,7 +209,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await recovery.done;
       rooms.stop();
       roomAccess.stop();
-      await app.close();
+      // Peers got a close frame; one that does not answer within the grace period is cut off.
+      await sockets.closeWithin(SOCKET_CLOSE_GRACE_MS, () => app.close());
       registry?.close();
     },
   };

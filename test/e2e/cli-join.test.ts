@@ -40,7 +40,7 @@ describe("speaking-bots join", () => {
     expect(await cli.exit).toBe(0);
     expect(cli.output()).toMatch(/All bots left the meeting/);
     expect(server.bots.list().map((b) => b.status)).toEqual(["ended", "ended", "ended"]);
-  }, 90_000);
+  }, 240_000);
 
   it("refuses unknown personas, bad URLs and a taken port before launching anything", async () => {
     const unknown = runCli(["join", "--meeting-url", `${server.url}/meet/x`, "--personas", "astronaut"]);
@@ -57,7 +57,7 @@ describe("speaking-bots join", () => {
     expect(taken.output()).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already taken`));
     blocker.close();
     expect(server.bots.list().filter((b) => b.settings.meetingUrl.endsWith("/meet/x"))).toHaveLength(0);
-  }, 60_000);
+  }, 180_000);
 
   it("sends the bots through the provider named with --provider, with that provider's key", async () => {
     const attendee = new FakeAttendee({ script: { connectDelayMs: 20 } });
@@ -76,7 +76,7 @@ describe("speaking-bots join", () => {
     expect(refused.output()).toMatch(/--provider recall joins Google Meet, Zoom and Teams links/);
     await withAttendee.close();
     await attendee.stop();
-  }, 60_000);
+  }, 180_000);
 
   it("relaunches a bot that failed, a bounded number of times", async () => {
     const baas = new FakeMeetingBaas({ script: { connectDelayMs: null } });
@@ -90,5 +90,5 @@ describe("speaking-bots join", () => {
     await cli.exit;
     await failing.close();
     await baas.stop();
-  }, 60_000);
+  }, 180_000);
 });

@@ -39,6 +39,7 @@ export interface FloodResult {
   /** Seconds of audio the flood tried to send. */
   audioSeconds: number;
   wallSeconds: number;
+  /** How the server closed each connection; a connection the flood itself ended at its deadline is not counted. */
   closeCodes: number[];
 }
 
@@ -49,22 +50,26 @@ export async function flood(url: string, frame: Uint8Array, frameSeconds: number
   const result: FloodResult = { connections: 0, audioSeconds: 0, wallSeconds: 0, closeCodes: [] };
   while (Date.now() < end) {
     result.connections += 1;
-    const code = await new Promise<number>((resolve) => {
+    const code = await new Promise<number | undefined>((resolve) => {
       const socket = new WebSocket(url);
+      // Closing at the deadline is ours: the server echoes a close without a status (1005), which says nothing about it.
+      let endedByFlood = false;
       const pump = (): void => {
         while (socket.readyState === WebSocket.OPEN && socket.bufferedAmount < 1_000_000 && Date.now() < end) {
           socket.send(frame);
           result.audioSeconds += frameSeconds;
         }
         if (socket.readyState !== WebSocket.OPEN) return;
-        if (Date.now() >= end) socket.close();
-        else setImmediate(pump);
+        if (Date.now() >= end) {
+          endedByFlood = true;
+          socket.close();
+        } else setImmediate(pump);
       };
       socket.once("open", pump);
-      socket.once("close", (closeCode) => resolve(closeCode));
+      socket.once("close", (closeCode) => resolve(endedByFlood ? undefined : closeCode));
       socket.on("error", () => socket.terminate());
     });
-    result.closeCodes.push(code);
+    if (code !== undefined) result.closeCodes.push(code);
   }
   result.wallSeconds = (Date.now() - started) / 1000;
   return result;

@@ -34,6 +34,8 @@ export class MeetingRecorder implements VoicePipeline {
   private toRecogniser: Resampler | undefined;
   private speaker: string | null = null;
   private listening = false;
+  /** Where in the meeting the latest utterance began: its transcript line is stamped there, not when recognition finished. */
+  private utteranceStartMs = 0;
   private readonly preRoll = new PreRollBuffer(16000 * 1.5);
   private readonly listeners: ((line: TranscriptLine) => void)[] = [];
   private writes: Promise<void> = Promise.resolve();
@@ -55,8 +57,11 @@ export class MeetingRecorder implements VoicePipeline {
       params,
       (t) => {
         this.listening = t.event === "speech-start";
-        if (this.listening) for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
-        else this.session?.finalize();
+        if (this.listening) {
+          // The start is reported once enough speech was heard; the words began that much earlier.
+          this.utteranceStartMs = Math.max(0, t.streamMs - params.minSpeechMs);
+          for (const chunk of this.preRoll.drain()) this.session?.write(chunk);
+        } else this.session?.finalize();
       },
       (error) => options.logger.warn({ err: error }, "voice activity scoring failed; the window counts as silence"),
     );
@@ -113,6 +118,12 @@ export class MeetingRecorder implements VoicePipeline {
   }
 
   async stop(): Promise<void> {
+    // The recording is complete as soon as the audio stops; it must not wait on recognition, which
+    // can lag far behind on a busy machine (and be abandoned if the bot's stop runs out of time).
+    const recording = this.wav.close().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await this.routed;
     this.vad.close();
     this.session?.finalize();
@@ -124,11 +135,12 @@ export class MeetingRecorder implements VoicePipeline {
     this.toRecogniser?.destroy();
     this.toRecogniser = undefined;
     await this.writes;
-    await this.wav.close();
+    const failure = await recording;
+    if (failure !== undefined) throw failure;
   }
 
   private record(text: string): void {
-    const at = this.wav.durationSeconds;
+    const at = this.utteranceStartMs / 1000;
     const stamp = `${String(Math.floor(at / 60)).padStart(2, "0")}:${String(Math.floor(at % 60)).padStart(2, "0")}`;
     const line = `[${stamp}] ${this.speaker ?? "Someone"}: ${text}\n`;
     this.writes = this.writes
