@@ -25,6 +25,8 @@ export interface ClusterLaunchContext {
   apiKey: string | undefined;
   tenant: string | undefined;
   mayUseServerKey: boolean;
+  /** Unfinished bots the tenant may have at once, counted on every worker (MAX_BOTS_PER_TENANT). */
+  maxActive: number;
 }
 
 export interface PlacedBot {
@@ -57,7 +59,11 @@ export class ClusterBots {
       throw new AppError("NO_WORKER_AVAILABLE", `All ${workers.length} workers are at capacity or overloaded; retry later`, { retryable: true });
     }
     const botId = randomUUID();
-    await registry.create({ botId, tenant: context.tenant, request, apiKey: context.apiKey, mayUseServerKey: context.mayUseServerKey });
+    const created = await registry.create({ botId, tenant: context.tenant, request, apiKey: context.apiKey, mayUseServerKey: context.mayUseServerKey }, context.maxActive);
+    if (!created) {
+      const who = context.tenant ? `Tenant ${context.tenant} already runs` : "Already running";
+      throw new AppError("TENANT_BOT_LIMIT", `${who} ${context.maxActive} bots, the most one API key may run (MAX_BOTS_PER_TENANT)`);
+    }
     const job = await placements.request({ botId, launch: 1, reason: "launch" });
     const outcome = await placements.outcome(job, launchTimeoutMs);
     if (!outcome) {

@@ -44,6 +44,25 @@ describe.skipIf(redisMissing())("the cluster registry in Redis", () => {
     return registry.commitPlacement({ botId: A, launch, worker, clientId, providerBotId, move: from ? { from, reason: "failover", oldProviderBotId: "mb-1" } : undefined });
   }
 
+  it("lets as many concurrent creations through as the tenant cap allows, and no more", async () => {
+    // Ten API nodes, each with its own connection, create a bot for the same tenant at once; acme already runs A.
+    const nodes = Array.from({ length: 10 }, () => redis.duplicate());
+    try {
+      const ids = Array.from({ length: 10 }, (_, i) => `00000000-0000-4000-8000-0000000001${String(i).padStart(2, "0")}`);
+      const outcomes = await Promise.all(
+        ids.map((botId, i) => new ClusterRegistry(nodes[i] as Redis).create({ botId, tenant: "acme", request, apiKey: undefined, mayUseServerKey: false }, 4)),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(3);
+      expect(await registry.activeCount("acme")).toBe(4);
+      expect(await registry.list("acme")).toHaveLength(4);
+      // A refused creation leaves nothing behind.
+      const refused = ids.filter((_, i) => !outcomes[i]);
+      expect(await Promise.all(refused.map((id) => redis.exists(keys.bot(id))))).toEqual(refused.map(() => 0));
+    } finally {
+      for (const node of nodes) node.disconnect();
+    }
+  });
+
   it("shows a tenant only its own bots, and every bot without a tenant filter", async () => {
     expect((await registry.list("acme")).map((bot) => bot.bot_id)).toEqual([A]);
     expect((await registry.list(undefined)).map((bot) => bot.bot_id)).toEqual([A, B]);

@@ -18,7 +18,7 @@ import {
   parseRecord,
 } from "./cluster-bot-record.js";
 import { FINISHED_RECORD_TTL_SECONDS, NO_TENANT, keys } from "./cluster-keys.js";
-import { CLOSE_RECORD, COMMIT_PLACEMENT, NOTE_PENDING, REPORT_STATUS } from "./registry-scripts.js";
+import { CLOSE_RECORD, COMMIT_PLACEMENT, CREATE_WITHIN_CAP, NOTE_PENDING, REPORT_STATUS } from "./registry-scripts.js";
 
 /** The most records `GET /bots` returns, newest last. */
 const LIST_LIMIT = 500;
@@ -48,16 +48,24 @@ export class ClusterRegistry {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(bot: NewClusterBot): Promise<void> {
+  /** Creates the record, unless the tenant already runs `maxActive` unfinished bots; false then. */
+  async create(bot: NewClusterBot, maxActive: number = Number.MAX_SAFE_INTEGER): Promise<boolean> {
     const now = this.now();
     const tenant = bot.tenant ?? NO_TENANT;
-    await this.redis
-      .multi()
-      .hset(keys.bot(bot.botId), newRecordFields({ ...bot, now: now.toISOString() }))
-      .zadd(keys.allBots, now.getTime(), bot.botId)
-      .zadd(keys.tenantBots(tenant), now.getTime(), bot.botId)
-      .sadd(keys.tenantActive(tenant), bot.botId)
-      .exec();
+    const fields = Object.entries(newRecordFields({ ...bot, now: now.toISOString() })).flat();
+    const created = await this.redis.eval(
+      CREATE_WITHIN_CAP,
+      4,
+      keys.bot(bot.botId),
+      keys.allBots,
+      keys.tenantBots(tenant),
+      keys.tenantActive(tenant),
+      String(maxActive),
+      String(now.getTime()),
+      bot.botId,
+      ...fields,
+    );
+    return created === 1;
   }
 
   async get(botId: string): Promise<ClusterBotRecord | undefined> {

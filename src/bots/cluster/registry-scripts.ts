@@ -84,3 +84,18 @@ if ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'pending_client_id') ~= ARGV[3]
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 `;
+
+/**
+ * Creates a bot record unless its tenant already has ARGV[1] bots that have not finished, so API
+ * nodes taking requests at the same moment cannot together pass the per-tenant cap.
+ * KEYS: bot, all bots index, tenant's bots index, tenant's active set.
+ * ARGV: cap, now in ms, bot id, then the record's fields and values.
+ */
+export const CREATE_WITHIN_CAP = `
+if redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[4], ARGV[3])
+return 1
+`;

@@ -52,7 +52,8 @@ export function clusterBotRoutes(bots: ClusterBots, limits: ServerLimits): Fasti
       },
       async (request, reply) => {
         const caller = callerOf(request);
-        // The per-tenant cap counts the tenant's bots on every worker.
+        // The per-tenant cap counts the tenant's bots on every worker: checked here to answer fast, and
+        // again atomically when the record is created, where two API nodes cannot both pass it.
         if ((await bots.activeCount(caller.tenant)) >= limits.maxBotsPerTenant) {
           return reply
             .status(429)
@@ -68,6 +69,7 @@ export function clusterBotRoutes(bots: ClusterBots, limits: ServerLimits): Fasti
           apiKey: request.headers["x-meeting-baas-api-key"]?.trim() || undefined,
           tenant: caller.tenant,
           mayUseServerKey: caller.mayUseServerMeetingKey,
+          maxActive: limits.maxBotsPerTenant,
         });
         return reply.status(201).send({
           bot_id: placed.botId,
