@@ -51,7 +51,7 @@ describe("MCP request fields", () => {
 describe("MCP tools of a bot", () => {
   let crm: LocalMcpServer;
   beforeAll(async () => {
-    crm = new LocalMcpServer({ bearerToken: "crm-token", slowMs: 3000, instructions: "Accounts are keyed by company name." });
+    crm = new LocalMcpServer({ bearerToken: "crm-token", slowMs: 60_000, instructions: "Accounts are keyed by company name." });
     await crm.start();
   });
   afterAll(() => crm.stop());
@@ -60,7 +60,7 @@ describe("MCP tools of a bot", () => {
     const plan = planMcp(
       request({
         instructions: "Use the CRM for customer questions.",
-        servers: [{ name: "crm", transport: "streamable_http", url: crm.url, headers: { Authorization: "Bearer crm-token" }, tool_allowlist: ["get_account", "broken_report", "slow_lookup"], timeout_seconds: 0.5, instructions: "Read-only." }],
+        servers: [{ name: "crm", transport: "streamable_http", url: crm.url, headers: { Authorization: "Bearer crm-token" }, tool_allowlist: ["get_account", "broken_report", "slow_lookup"], timeout_seconds: 5, instructions: "Read-only." }],
       }),
       NO_PROFILES,
       15,
@@ -73,7 +73,7 @@ describe("MCP tools of a bot", () => {
       expect(await byName(mcp.tools, "mcp_crm_get_account").run({ account: "ACME" }, context())).toBe(ACME_ACCOUNT_ANSWER);
       expect(crm.calls.at(-1)).toEqual({ tool: "get_account", arguments: { account: "ACME" } });
       expect(await byName(mcp.tools, "mcp_crm_broken_report").run({}, context())).toBe("The crm broken_report tool failed: The reporting database is offline.");
-      expect(await byName(mcp.tools, "mcp_crm_slow_lookup").run({}, context())).toBe("The crm slow_lookup tool did not answer within 0.5 seconds.");
+      expect(await byName(mcp.tools, "mcp_crm_slow_lookup").run({}, context())).toBe("The crm slow_lookup tool did not answer within 5 seconds.");
       expect(mcp.promptSection).toContain("Use the CRM for customer questions.");
       expect(mcp.promptSection).toMatch(/- crm: functions mcp_crm_get_account, .*\. Read-only\. Accounts are keyed by company name\./);
       expect(crm.requestHeaders.every((headers) => headers.authorization === "Bearer crm-token")).toBe(true);
