@@ -171,8 +171,13 @@ export class DelayEstimator {
       const offset = high - lag;
       if (lag > low) refEnergy += ref[offset]! * ref[offset]! - ref[offset + FINE_WINDOW]! * ref[offset + FINE_WINDOW]!;
       if (refEnergy <= 1e-9) continue;
-      let dot = 0;
-      for (let i = 0; i < FINE_WINDOW; i++) dot += x[i]! * ref[offset + i]!;
+      let d0 = 0;
+      let d1 = 0;
+      for (let i = 0; i < FINE_WINDOW; i += 2) {
+        d0 += x[i]! * ref[offset + i]!;
+        d1 += x[i + 1]! * ref[offset + i + 1]!;
+      }
+      const dot = d0 + d1;
       const score = dot / Math.sqrt(inputEnergy * refEnergy);
       if (score > bestScore) {
         bestScore = score;
