@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { describeCluster, measureCluster } from "./cluster.js";
 import { measureLocalEngines } from "./local-engines.js";
 import { measureMemoryCycles } from "./memory-cycles.js";
+import { describeEcho, measureEcho } from "./echo.js";
 import { measureMeetingSim } from "./meeting-sim.js";
 import { measureOverhead } from "./overhead.js";
 import { processPerBotRssMb } from "./process-per-bot.js";
@@ -74,12 +75,16 @@ async function main(): Promise<void> {
   line(`   transcript of "${meetings.transcript.scenario}":`);
   for (const row of meetings.transcript.lines) line(`     ${row}`);
 
+  const echo = await measureEcho(quick);
+  line("\n6b. The bot's own voice in the meeting mix (bench/echo.ts)");
+  for (const text of describeEcho(echo)) line(text);
+
   const cluster = await measureCluster(quick);
   line("\n7. Cluster: an API process and worker processes on Redis (bench/cluster.ts)");
   for (const text of describeCluster(cluster)) line(text);
   line(`\nHeadline: overhead p95 ${fmt(overhead.overheadMs.p95)} ms; ${maxRealTime} bots in real time on ${machine.cores} cores; ${fmt(perBot)} MB per bot.`);
 
-  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles, meetings, cluster };
+  const result = { date: new Date().toISOString(), quick, machine, overhead, scale, maxRealTimeBots: maxRealTime, local, vad, perProcessMb, memoryCycles: cycles, meetings, echo, cluster };
   const dir = quick ? "test-artifacts" : "bench/results";
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${quick ? "bench-quick" : result.date.slice(0, 19).replace(/:/g, "-")}.json`);

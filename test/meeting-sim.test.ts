@@ -9,6 +9,10 @@ import { type MeetingResult, runMeeting } from "../src/testing/meeting-sim/run-m
 import { SCENARIOS } from "../src/testing/meeting-sim/scenarios.js";
 import { formatTable, summarise, summariseAll } from "../src/testing/meeting-sim/score.js";
 import { SIM_DELAYS } from "../src/testing/meeting-sim/sim-engines.js";
+import { type EchoRunResult, runEchoMeeting } from "../src/testing/meeting-sim/run-echo-meeting.js";
+import { concatPcm } from "../src/audio/pcm.js";
+import { SileroVadModel } from "../src/services/vad/silero-model.js";
+import { loadSpeech } from "./fixtures/load-fixture.js";
 
 async function play(scenario: (typeof SCENARIOS)[number]): Promise<MeetingResult> {
   let result: MeetingResult | undefined;
@@ -94,5 +98,48 @@ describe("meeting simulator", () => {
     const latencies = onePerson?.utterances.filter((u) => u.expect === "speak" && !/long sentence/.test(u.kind)).map((u) => u.latencyMs) ?? [];
     expect(latencies.length).toBe(3);
     for (const latency of latencies) expect(latency).toBeLessThanOrEqual(injected + 30);
+  });
+});
+
+describe("meeting simulator: the bot hears itself in the mix", () => {
+  const runs: EchoRunResult[] = [];
+  beforeAll(async () => {
+    const vad = await SileroVadModel.load();
+    const voices = { bot: concatPcm([await loadSpeech("weather-question"), await loadSpeech("time-question")]), person: await loadSpeech("interruption") };
+    vi.useFakeTimers();
+    try {
+      for (const delayMs of [50, 150, 300]) {
+        for (const gain of [0.3, 0.8]) {
+          runs.push(await runEchoMeeting({ delayMs, gain, mode: "auto" }, voices, vad, (ms) => vi.advanceTimersByTimeAsync(ms)));
+          runs.push(await runEchoMeeting({ delayMs, gain, mode: "auto", personAfterMs: 1500 }, voices, vad, (ms) => vi.advanceTimersByTimeAsync(ms)));
+        }
+      }
+      runs.push(await runEchoMeeting({ delayMs: 150, gain: 0.8, mode: "off" }, voices, vad, (ms) => vi.advanceTimersByTimeAsync(ms)));
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 180_000);
+
+  const table = () => runs.map((r) => JSON.stringify(r)).join("\n");
+
+  it("without echo suppression the bot's own voice interrupts it (the check below can fail)", () => {
+    const off = runs.filter((r) => r.mode === "off");
+    expect(off.length).toBe(1);
+    expect(off.every((r) => r.ownVoiceSpeechStarts > 0 && r.selfInterruptions > 0), table()).toBe(true);
+  });
+
+  it("never interrupts itself at 50–300 ms echo delay and 0.3–0.8 gain, nor takes its voice for speech", () => {
+    const auto = runs.filter((r) => r.mode === "auto");
+    expect(auto.length).toBe(12);
+    expect(auto.map((r) => r.selfInterruptions), table()).toEqual(auto.map(() => 0));
+    expect(auto.map((r) => r.ownVoiceSpeechStarts), table()).toEqual(auto.map(() => 0));
+    for (const r of auto) expect(Math.abs((r.echoDelayFoundMs ?? -1000) - r.delayMs), table()).toBeLessThanOrEqual(10);
+  });
+
+  it("still detects every person who talks over the bot, and stops it within a second", () => {
+    const over = runs.filter((r) => r.mode === "auto" && r.personAfterMs !== undefined);
+    expect(over.length).toBe(6);
+    expect(over.map((r) => r.personInterrupted), table()).toEqual(over.map(() => true));
+    for (const r of over) expect(r.stopMs ?? Number.POSITIVE_INFINITY, table()).toBeLessThan(1000);
   });
 });

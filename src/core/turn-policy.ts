@@ -10,6 +10,9 @@ import { z } from "zod";
 export const TURN_MODES = ["auto", "addressed", "always", "listen_only"] as const;
 export type TurnMode = (typeof TURN_MODES)[number];
 
+export const ECHO_SUPPRESSION_MODES = ["auto", "off"] as const;
+export type EchoSuppressionMode = (typeof ECHO_SUPPRESSION_MODES)[number];
+
 const ms = (max: number) => z.number().int().min(0).max(max);
 
 /** What a request or a persona may set; every field is optional and falls back to the defaults. */
@@ -57,6 +60,10 @@ export const turnPolicyInputSchema = z
       })
       .strict()
       .optional(),
+    echo_suppression: z
+      .enum(ECHO_SUPPRESSION_MODES)
+      .optional()
+      .describe("auto (default): remove the bot's own voice where the meeting plays it back to the bot, while and just after it speaks; off: hear the meeting as it comes"),
     llm_check: z
       .boolean()
       .optional()
@@ -83,6 +90,7 @@ export interface TurnPolicy {
   endpointing: { completeDelayMs: number; incompleteDelayMs: number };
   interruption: InterruptionPolicy;
   llmCheck: boolean;
+  echoSuppression: EchoSuppressionMode;
 }
 
 export const DEFAULT_TURN_POLICY: Readonly<TurnPolicy> = Object.freeze({
@@ -94,6 +102,7 @@ export const DEFAULT_TURN_POLICY: Readonly<TurnPolicy> = Object.freeze({
   endpointing: { completeDelayMs: 0, incompleteDelayMs: 1200 },
   interruption: { enabled: true, minDurationMs: 500, minWords: 2, falseInterruptionTimeoutMs: 1500, resumeFalseInterruption: true },
   llmCheck: false,
+  echoSuppression: "auto",
 });
 
 /** Applies inputs in order of increasing precedence (persona, then request) over the defaults. */
@@ -120,6 +129,7 @@ export function resolveTurnPolicy(...inputs: (TurnPolicyInput | undefined)[]): T
       resumeFalseInterruption: i?.resume_false_interruption ?? policy.interruption.resumeFalseInterruption,
     };
     policy.llmCheck = input.llm_check ?? policy.llmCheck;
+    policy.echoSuppression = input.echo_suppression ?? policy.echoSuppression;
   }
   return policy;
 }

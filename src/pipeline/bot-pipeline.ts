@@ -1,7 +1,7 @@
 /**
  * @module pipeline/bot-pipeline
  * Assembles one bot's voice, in the order audio travels:
- * meeting PCM → audio input → voice activity → transcription → speaker attribution → barge-in →
+ * meeting PCM → audio input → echo suppression → voice activity → transcription → speaker attribution → barge-in →
  * user turn → response (LLM + tools) → speech synthesis → floor gate → audio output → meeting.
  * Errors that travel up past the first stage are judged by the fault policy; one that makes the
  * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
@@ -15,9 +15,13 @@ import { StageFaultPolicy } from "./fault-policy.js";
 import { type Direction, type Frame, type Speaker, frame } from "./frames.js";
 import { Pipeline } from "./pipeline.js";
 import type { FrameObserver, FrameProcessor } from "./processor.js";
-import { AudioInputStage } from "./stages/audio-input.js";
+import { OutputReference } from "../audio/echo/output-reference.js";
+import { EchoReferenceSet } from "../audio/echo/reference-set.js";
+import { StreamClock } from "../audio/echo/stream-clock.js";
+import { AudioInputStage, PIPELINE_RATE } from "./stages/audio-input.js";
 import { AudioOutputStage } from "./stages/audio-output.js";
 import { BargeInStage } from "./stages/barge-in.js";
+import { EchoSuppressionStage } from "./stages/echo-suppression.js";
 import { FloorGateStage } from "./stages/floor-gate.js";
 import { ResponseStage } from "./stages/response.js";
 import { SpeakerAttributionStage } from "./stages/speaker-attribution.js";
@@ -57,6 +61,9 @@ export class BotPipeline implements VoicePipeline {
   readonly vad: VoiceActivityStage;
   readonly output: AudioOutputStage;
   readonly bargeIn: BargeInStage;
+  readonly echo: EchoSuppressionStage;
+  /** What this bot sent, on the inbound clock: the reference its echo handling removes. */
+  readonly ownVoice: OutputReference;
   readonly turns: TurnContext;
   private readonly pipeline: Pipeline;
   private readonly transcriptListeners: ((line: TranscriptLine) => void)[] = [];
@@ -75,11 +82,16 @@ export class BotPipeline implements VoicePipeline {
     const builtIn = options.enableTools ? services.tools : [];
     const tools = overrides.tools?.length ? [...builtIn, ...overrides.tools] : builtIn;
     this.vad = new VoiceActivityStage(services.vadModel, overrides.vadParams ?? services.vadParams, metrics);
-    this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics);
+    const policy = options.turnPolicy ?? DEFAULT_TURN_POLICY;
+    const clock = new StreamClock(PIPELINE_RATE);
+    this.ownVoice = new OutputReference("own voice", options.streamSampleRate, clock);
+    const echoOn = policy.echoSuppression === "auto";
+    this.echo = new EchoSuppressionStage({ clock, references: new EchoReferenceSet([this.ownVoice]), mode: policy.echoSuppression });
+    this.output = new AudioOutputStage(options.streamSampleRate, options.sendAudio, metrics, echoOn ? this.ownVoice : undefined);
     this.voiceState = new VoiceStateTracker(() => this.output.speaking);
     const transcripts: FrameObserver = { onPush: (source, f, direction) => this.observe(source, f, direction) };
     this.turns = new TurnContext({
-      policy: options.turnPolicy ?? DEFAULT_TURN_POLICY,
+      policy,
       botName: options.botName ?? persona.name,
       personaName: persona.name,
       holderId: options.botId,
@@ -90,6 +102,7 @@ export class BotPipeline implements VoicePipeline {
         this.pipeline = new Pipeline(
       [
         new AudioInputStage(options.streamSampleRate),
+        this.echo,
         this.vad,
         new TranscriptionStage(services.stt, persona.language, this.turns.botNames),
         new SpeakerAttributionStage(this.turns, services.vadParams),

@@ -48,6 +48,8 @@ export class AudioOutputStage extends FrameProcessor {
     outputRate: number,
     private readonly sendAudio: (pcm: Int16Array) => void,
     private readonly metrics: TurnMetrics,
+    /** Keeps what was sent, for the echo handling to recognise the bot's voice coming back. */
+    private readonly sent?: { record(pcm: Int16Array): void },
   ) {
     super("audio-output");
     this.chunker = new FrameChunker((outputRate * FRAME_MS) / 1000);
@@ -120,6 +122,7 @@ export class AudioOutputStage extends FrameProcessor {
       void this.push(frame("bot-started-speaking"), "upstream");
     }
     this.sendAudio(next.pcm);
+    this.sent?.record(next.pcm);
     outputTiming.framesSent += 1;
     this.lastFrameSentAt = performance.now();
     sentence.played += next.pcm.length;

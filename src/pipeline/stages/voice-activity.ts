@@ -37,6 +37,11 @@ export class VoiceActivityStage extends FrameProcessor {
     return this.analyzer.speaking && this.analyzer.lastProbability >= this.threshold;
   }
 
+  /** Resolves once every window received so far has been scored (lock-step simulations wait on it). */
+  settled(): Promise<void> {
+    return this.analyzer.settled();
+  }
+
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
     // Audio moves on only once the VAD has scored it, so the speech events pushed while scoring
     // reach the recogniser's gate exactly where they belong in the audio, however busy the machine.
