@@ -135,6 +135,11 @@ export class MeetingRoster {
 
   /** The participant flagged as speaking for the largest part of [start, end]; null when none was. */
   attribute(start: number, end: number): string | null {
+    return this.strongest(start, end)?.name ?? null;
+  }
+
+  /** Like `attribute`, with how long (ms) that participant was flagged during the span. */
+  strongest(start: number, end: number): { name: string; overlap: number } | null {
     let best: { name: string; overlap: number } | null = null;
     for (const entry of this.entries.values()) {
       if (this.kindOf(entry.name) === "self") continue;
@@ -142,7 +147,7 @@ export class MeetingRoster {
       for (const interval of entry.intervals) overlap += Math.max(0, Math.min(end, interval.end ?? end) - Math.max(start, interval.start));
       if (overlap > 0 && (!best || overlap > best.overlap)) best = { name: entry.name, overlap };
     }
-    return best?.name ?? null;
+    return best;
   }
 
   /** The only other person present, when there is exactly one. */
