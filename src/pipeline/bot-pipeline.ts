@@ -27,7 +27,6 @@ import { UserTurnStage } from "./stages/user-turn.js";
 import { VoiceActivityStage } from "./stages/voice-activity.js";
 import { transcriptLineOf } from "./transcript-lines.js";
 import type { Floor } from "./turn/floor.js";
-import type { SiblingGroup } from "./turn/sibling-group.js";
 import { createLlmFloorClassifier } from "./turn/llm-floor-check.js";
 import type { RosterParticipant } from "./turn/roster.js";
 import { type DecisionRecord, TurnContext } from "./turn/turn-context.js";
@@ -48,8 +47,6 @@ export interface BotPipelineOptions extends VoicePipelineOptions {
   floor?: Floor;
   /** Tells other bots in the roster apart from people (they do not count as humans present). */
   isBot?: (name: string) => boolean;
-  /** The other bots of this server in the meeting, with the floor they share. */
-  group?: SiblingGroup;
 }
 
 /** The part of the persona's prompt that says what it is about, for the relevance of room questions. */
