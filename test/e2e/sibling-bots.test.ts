@@ -54,6 +54,9 @@ describe.skipIf(fliteMissing())("two bots of this server in one meeting", () => 
         return ((await json(response)) as { bot_id: string }).bot_id;
       };
       const ids = [await launch("Sam", "product_manager"), await launch("Alex", "pair_programmer")];
+      const refused = await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: MEET, meeting_group: "two\nlines" }) });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(await json(refused))).toMatch(/meeting_group/);
       const info = async (id: string) => (await json(await fetch(`${server.url}/bots/${id}`))) as { status: string; siblings: { bot_id: string }[]; meeting_group: string; turn_decisions: { speak: boolean; reason: string }[] };
       for (const id of ids) await waitFor(async () => (await info(id)).status === "in_call", 20_000, "the bot in the call");
       expect((await info(ids[0] as string)).siblings.map((s) => s.bot_id)).toEqual([ids[1]]);

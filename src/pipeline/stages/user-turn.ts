@@ -15,7 +15,7 @@ import { endpointDelay } from "../turn/endpointing.js";
 import { isBackchannel } from "../turn/utterance-text.js";
 import { type SpeakDecision, decideTurn } from "../turn/speak-decision.js";
 import type { TurnContext } from "../turn/turn-context.js";
-import { addressees, settleWithSiblings } from "../turn/sibling-turns.js";
+import { addressees, othersPresent, settleWithSiblings } from "../turn/sibling-turns.js";
 import type { TurnMetrics } from "../turn-metrics.js";
 
 export const FINAL_GRACE_MS = 1500;
@@ -162,10 +162,10 @@ export class UserTurnStage extends FrameProcessor {
       followUp,
       answeredRoomQuestionLast: last?.roomQuestion === true && last.speaker === speaker && !last.otherSpokeSince,
       fromSibling,
-      overBudget: context.participation.overBudget(now, context.policy.participation, others.length),
+      overBudget: context.participation.overBudget(now, context.policy.participation, othersPresent(context, others)),
     });
     if (decision.uncertain && context.policy.llmCheck && this.options.classifier) decision = await this.secondOpinion(speaker, text, decision);
-    if (group) decision = await settleWithSiblings(context, group, decision, { fromSibling, text, now, othersPresent: others.length });
+    if (group) decision = await settleWithSiblings(context, group, decision, { fromSibling, text, now, othersPresent: othersPresent(context, others) });
     countDecision(decision.speak ? "speak" : "silent", decision.reason);
     this.logger.info({ speaker, speak: decision.speak, reason: decision.reason, humans: context.roster.humanCount(), pii: { text } }, "turn decision");
 

@@ -16,6 +16,11 @@ export function addressees(context: TurnContext, speaker: string | null): string
   return [...new Set(names)].filter((name) => name !== speaker && (speaker === null || group?.siblingNamed(name) !== speaker));
 }
 
+/** How many participants the addressees are: a sibling's names (display, persona, aliases) count once. */
+export function othersPresent(context: TurnContext, names: readonly string[]): number {
+  return new Set(names.map((name) => context.group?.siblingNamed(name) ?? name)).size;
+}
+
 export interface SettledTurn {
   fromSibling: boolean;
   text: string;
