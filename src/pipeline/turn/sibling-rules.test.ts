@@ -61,6 +61,23 @@ describe("claim rounds", () => {
     await vi.advanceTimersByTimeAsync(600);
     expect(await next).toBe(true);
   });
+
+  it("turns down a claim that comes after its round gave the turn away", async () => {
+    const rounds = new ClaimRounds(() => 2, 600);
+    const a = rounds.enter("a", claim("a"));
+    await vi.advanceTimersByTimeAsync(600);
+    expect(await a).toBe(true);
+    // b's recogniser was slow: its claim is for the turn a already has.
+    expect(await rounds.enter("b", claim("b"))).toBe(false);
+    // Both were in that round: the next claims are a new turn.
+    const next = [rounds.enter("b", claim("b")), rounds.enter("a", claim("a", { talkMs: 10 }))];
+    expect(await Promise.all(next)).toEqual([true, false]);
+    await vi.advanceTimersByTimeAsync(3000);
+    // Long after a round, a claim always opens a new one.
+    const later = rounds.enter("c", claim("c"));
+    await vi.advanceTimersByTimeAsync(600);
+    expect(await later).toBe(true);
+  });
 });
 
 describe("participation budget", () => {
