@@ -2,7 +2,9 @@
  * The meeting simulator as a test: every scripted meeting played through the bot's real turn-taking
  * stages on fake timers, so the outcome does not depend on how busy the machine is. The bot must
  * answer what is put to it (by name, misheard or not, follow-ups, room questions when that is its
- * role), stay out of side talk, and never start talking over someone.
+ * role), stay out of side talk, and never start talking over someone. With several bots of this
+ * server in one meeting, a question to the room gets exactly one answer, the bot called by name
+ * answers, bots stop answering each other at the cap, and two bots never talk at once.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type MeetingResult, runMeeting } from "../src/testing/meeting-sim/run-meeting.js";
@@ -13,6 +15,10 @@ import { type EchoRunResult, runEchoMeeting } from "../src/testing/meeting-sim/r
 import { concatPcm } from "../src/audio/pcm.js";
 import { SileroVadModel } from "../src/services/vad/silero-model.js";
 import { loadSpeech } from "./fixtures/load-fixture.js";
+import { DEFAULT_TURN_POLICY } from "../src/core/turn-policy.js";
+import { GROUP_SCENARIOS, type GroupScenario } from "../src/testing/meeting-sim/group-scenarios.js";
+import { type GroupMeetingResult, formatGroupTable } from "../src/testing/meeting-sim/group-score.js";
+import { runGroupMeeting } from "../src/testing/meeting-sim/run-group-meeting.js";
 
 async function play(scenario: (typeof SCENARIOS)[number]): Promise<MeetingResult> {
   let result: MeetingResult | undefined;
@@ -141,5 +147,83 @@ describe("meeting simulator: the bot hears itself in the mix", () => {
     expect(over.length).toBe(6);
     expect(over.map((r) => r.personInterrupted), table()).toEqual(over.map(() => true));
     for (const r of over) expect(r.stopMs ?? Number.POSITIVE_INFINITY, table()).toBeLessThan(1000);
+  });
+});
+
+async function playGroup(scenario: GroupScenario, options: { isolated?: boolean } = {}): Promise<GroupMeetingResult> {
+  let result: GroupMeetingResult | undefined;
+  let failure: unknown;
+  runGroupMeeting(scenario, options).then(
+    (r) => {
+      result = r;
+    },
+    (error: unknown) => {
+      failure = error;
+    },
+  );
+  for (let i = 0; i < 20_000 && !result && !failure; i++) await vi.advanceTimersByTimeAsync(50);
+  if (failure) throw failure;
+  if (!result) throw new Error(`${scenario.name} did not finish`);
+  return result;
+}
+
+describe("meeting simulator: several bots of one server", () => {
+  const results: GroupMeetingResult[] = [];
+  const isolated: GroupMeetingResult[] = [];
+  const why = () => `${formatGroupTable(results).join("\n")}\n\n${results.map((r) => r.transcript.join("\n")).join("\n\n")}`;
+  beforeAll(async () => {
+    vi.useFakeTimers();
+    for (const scenario of GROUP_SCENARIOS) results.push(await playGroup(scenario));
+    for (const scenario of GROUP_SCENARIOS) isolated.push(await playGroup(scenario, { isolated: true }));
+    vi.useRealTimers();
+  }, 120_000);
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
+  it("scripts two and three bots with one or two people, greetings, names, bots naming bots and bots alone", () => {
+    const shapes = GROUP_SCENARIOS.map((s) => `${s.bots.length}/${s.humans.length}`);
+    for (const shape of ["2/1", "3/2", "3/1", "3/0"]) expect(shapes).toContain(shape);
+    const kinds = GROUP_SCENARIOS.flatMap((s) => s.utterances.map((u) => u.kind));
+    for (const kind of ["greeting to everyone", "question to the room", "addressed by name", "addressed by name, asks a bot"]) expect(kinds).toContain(kind);
+  });
+
+  it("answers every question to the room or greeting to everyone exactly once", () => {
+    const room = results.flatMap((r) => r.utterances).filter((u) => u.expect === "one");
+    expect(room.length).toBeGreaterThanOrEqual(5);
+    expect(room.map((u) => u.answeredBy.length), why()).toEqual(room.map(() => 1));
+  });
+
+  it("lets the bot called by name answer, and nobody answer talk between people", () => {
+    const rest = results.flatMap((r) => r.utterances).filter((u) => u.expect !== "one");
+    expect(rest.map((u) => u.answeredBy.join(",") || "none"), why()).toEqual(rest.map((u) => u.expect));
+  });
+
+  it("picks the bot whose persona fits a room question", () => {
+    const answerer = (text: string) => results.flatMap((r) => r.utterances).find((u) => u.text === text)?.answeredBy;
+    expect(answerer("What do we know about the failing tests and builds?")).toEqual(["Alex"]);
+    expect(answerer("Does anyone know what users said about the roadmap?")).toEqual(["Sam"]);
+    expect(answerer("Any thoughts on the agenda?")).toEqual(["Riley"]);
+  });
+
+  it("caps bot-to-bot replies at bot_exchange_limit, then the bots fall silent with nobody speaking", () => {
+    for (const r of results) {
+      expect(r.botToBotReplies, why()).toBeLessThanOrEqual(DEFAULT_TURN_POLICY.botExchangeLimit);
+      expect(r.tailRepliesPerMinute.at(-1), r.scenario).toBe(0);
+    }
+    const naming = results.filter((r) => r.utterances.some((u) => u.kind === "addressed by name, asks a bot"));
+    expect(naming.map((r) => r.botToBotReplies)).toEqual(naming.map(() => DEFAULT_TURN_POLICY.botExchangeLimit));
+    expect(results.find((r) => r.humans === 0)).toMatchObject({ greetings: 3, botToBotReplies: 0, tailRepliesPerMinute: [0, 0] });
+  });
+
+  it("never lets two bots speak at once", () => {
+    for (const r of results) expect(r.botOverlapMs, r.scenario).toBe(0);
+  });
+
+  it("shows what the same meetings do with bots that do not know each other", () => {
+    const room = isolated.flatMap((r) => r.utterances).filter((u) => u.expect === "one");
+    expect(room.some((u) => u.answeredBy.length > 1)).toBe(true);
+    expect(isolated.some((r) => r.botOverlapMs > 0)).toBe(true);
+    expect(isolated.some((r) => (r.tailRepliesPerMinute.at(-1) ?? 0) > 0)).toBe(true);
   });
 });

@@ -21,6 +21,10 @@ import { type ResumableBot, savedBotInfo } from "./registry/saved-bot.js";
 import { botImageUrl } from "./bot-image.js";
 import { type BotSetup, NO_SETUP, type PrepareBot } from "./setup/prepare-bot.js";
 import { newClientId, resolveWebSocketBase, streamUrl } from "./websocket-url.js";
+import { defaultMeetingGroup } from "./group/meeting-group-key.js";
+import type { GroupMembership } from "./group/group-membership.js";
+import type { MeetingGroups } from "./group/meeting-groups.js";
+import { resolveTurnPolicy } from "../core/turn-policy.js";
 
 export interface BotManagerOptions {
   logger: Logger;
@@ -46,6 +50,15 @@ export interface BotManagerOptions {
   allowHttpImages?: boolean;
   /** Makes ready what a request adds to its bot (prompt data, MCP tools, LLM, turn and speed); may refuse with a 4xx. */
   prepareBot?: PrepareBot;
+  /** The meeting groups: bots of one meeting share a floor and one answer per room question. */
+  groups?: MeetingGroups;
+}
+
+/** One meeting group as GET /meetings shows it. */
+export interface MeetingInfo {
+  meeting_group: string;
+  bots: { bot_id: string; bot_name: string; speaking: boolean }[];
+  floor_holder: string | null;
 }
 
 export interface LaunchContext {
@@ -96,6 +109,8 @@ export class BotManager {
   private readonly meetingLinks = new WeakMap<Bot, string>();
   /** What each launched bot holds beyond its engine (MCP sessions), freed when it finishes. */
   private readonly setups = new Map<Bot, BotSetup>();
+  /** Each speaking bot's place in its meeting group, left when it finishes. */
+  private readonly memberships = new Map<Bot, GroupMembership>();
   /** Setups being released (MCP sessions, stdio servers); shutdown waits for them. */
   private readonly releasing = new Set<Promise<void>>();
   private shuttingDown = false;
@@ -250,6 +265,16 @@ export class BotManager {
 
   private createBot(spec: BotSpec, logger: Logger): Bot {
     const { clientId, persona, request, frequency } = spec;
+    const meetingGroup = request.meeting_group ?? defaultMeetingGroup(request.meeting_url, spec.providerName);
+    // Only bots whose voice this server makes take part in the floor and the claims.
+    const membership =
+      request.pipeline === "builtin" && !request.recorder
+        ? this.options.groups?.join(spec.tenant, meetingGroup, {
+            holderId: clientId,
+            displayName: spec.botName,
+            names: [persona.name, ...resolveTurnPolicy(persona.turnPolicy, request.turn_policy).aliases],
+          })
+        : undefined;
     const bot = new Bot(
       {
         clientId,
@@ -264,10 +289,11 @@ export class BotManager {
         connectTimeoutMs: this.options.connectTimeoutMs,
         reconnectGraceMs: this.options.reconnectGraceMs,
         tenant: spec.tenant,
+        meetingGroup,
       },
       ({ sendAudio, onFatal }) => {
         const engine = this.options.createEngine(
-          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, overrides: spec.overrides, sendAudio, onFatal },
+          { botId: clientId, streamSampleRate: frequency, persona, enableTools: request.enable_tools, overrides: spec.overrides, sendAudio, onFatal, group: membership },
           request,
         );
         return spec.greeted ? new AlreadyGreetedEngine(engine) : engine;
@@ -278,11 +304,13 @@ export class BotManager {
         onTranscript: (speaker, line) => this.options.onTranscript?.(speaker.info(), line),
         onVoiceState: (changed, state) => this.options.onVoiceState?.(changed.info(), state),
         onStatusChange: (changed) => this.persistStatus(changed),
+        siblingsOf: (of) => this.siblingsOf(of),
       },
       logger,
     );
     this.byClientId.set(clientId, bot);
     this.apiKeys.set(bot, spec.apiKey);
+    if (membership) this.memberships.set(bot, membership);
     return bot;
   }
 
@@ -358,6 +386,30 @@ export class BotManager {
     return [...live, ...saved];
   }
 
+  /** The meeting groups with a bot of `tenant` (every group without one), their bots and floor holder. */
+  async meetings(tenant?: string): Promise<MeetingInfo[]> {
+    const views = this.options.groups?.list(tenant) ?? [];
+    return Promise.all(
+      views.map(async (view) => {
+        const holder = await view.floor.holder();
+        return {
+          meeting_group: view.meetingGroup,
+          bots: view.members.map((m) => ({ bot_id: this.publicId(m.holderId), bot_name: m.displayName, speaking: m.speaking })),
+          floor_holder: holder === null ? null : this.publicId(holder),
+        };
+      }),
+    );
+  }
+
+  private siblingsOf(bot: Bot): { bot_id: string; bot_name: string }[] {
+    return (this.memberships.get(bot)?.siblings() ?? []).map((s) => ({ bot_id: this.publicId(s.holderId), bot_name: s.displayName }));
+  }
+
+  /** A bot's public id from its client id (the floor's holder id); a bot of another process is "elsewhere". */
+  private publicId(clientId: string): string {
+    return this.byClientId.get(clientId)?.id ?? "elsewhere";
+  }
+
   /** False once shutdown began. */
   get acceptingBots(): boolean {
     return !this.shuttingDown;
@@ -422,6 +474,8 @@ export class BotManager {
 
   private forget(bot: Bot): void {
     this.persistStatus(bot);
+    this.memberships.get(bot)?.leave();
+    this.memberships.delete(bot);
     const setup = this.setups.get(bot);
     this.setups.delete(bot);
     if (setup) {

@@ -14,6 +14,7 @@ import { mcpProfileSchema, mcpRequestSchema, mcpToolAccessSchema } from "../tool
 import { ORIGINAL_BOT_REQUEST_EXAMPLE } from "./bot-request-example.js";
 import { turnConfigSchema } from "./turn-config.js";
 import { turnPolicyInputSchema } from "../core/turn-policy.js";
+import { meetingGroupSchema } from "./group/meeting-group-key.js";
 
 /** A string field checked by one of the URL checks, whose answer becomes the 400's message. */
 function checkedUrl(problem: (value: string) => string | undefined) {
@@ -72,6 +73,7 @@ export const botRequestSchema = z
     llm_provider: llmProviderSchema.optional(),
     llm_model: llmModelSchema.optional(),
     speech_speed: speechSpeedSchema.optional(),
+    meeting_group: meetingGroupSchema.optional(),
     turn_policy: turnPolicyInputSchema
       .optional()
       .describe("When the bot speaks in a meeting (mode, aliases, endpointing, interruption); overrides the persona's metadata, which overrides the defaults"),
@@ -115,6 +117,17 @@ export const botInfoSchema = z.object({
   turn_decisions: z
     .array(z.object({ at: z.string(), speaker: z.string().nullable(), speak: z.boolean(), reason: z.string(), turn_id: z.number().nullable() }))
     .describe("The bot's last decisions to speak or stay silent after a person's turn, with the reason for each"),
+  meeting_group: z.string().describe("The bot's meeting group: bots of this server with the same group (and API key) are siblings"),
+  siblings: z
+    .array(z.object({ bot_id: z.string(), bot_name: z.string() }))
+    .describe("The other bots of this server in the same meeting group, live"),
+  participation: z
+    .object({
+      turns_10min: z.number().describe("Replies begun in the last 10 minutes"),
+      talk_share: z.number().describe("The bot's share of all talk heard in the last 10 minutes, 0 to 1"),
+    })
+    .nullable()
+    .describe("How much the bot took part lately (bots of the builtin pipeline); an over-budget bot holds back on room questions"),
   metrics: z.object({
     turns: z.array(z.record(z.string(), z.number().nullable())).describe("Last turns: milliseconds from the end of user speech to each stage"),
     stages: z.record(z.string(), stageStatsSchema).describe("Percentiles per stage over the recorded turns"),

@@ -15,6 +15,7 @@ const settings: BotSettings = {
   streamBase: "ws://127.0.0.1:1",
   connectTimeoutMs: 60_000,
   reconnectGraceMs: 60_000,
+  meetingGroup: "meet.google.com/abc-defg-hij",
 };
 
 class FakeEngine implements VoicePipeline {

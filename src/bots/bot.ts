@@ -34,6 +34,8 @@ export interface BotSettings {
   reconnectGraceMs: number;
   /** The tenant (API key) that sent the bot; only it sees and removes the bot. */
   tenant?: string | undefined;
+  /** Bots of this server with the same group (and tenant) are siblings. */
+  meetingGroup: string;
 }
 
 type EarlyInput = { kind: "audio"; pcm: Int16Array } | { kind: "speakers"; speakers: Speaker[] };
@@ -56,6 +58,8 @@ export interface BotEvents {
   onVoiceState?(bot: Bot, state: VoiceState): void;
   /** The bot is now in the call or leaving (final statuses arrive through `onFinished`). */
   onStatusChange?(bot: Bot): void;
+  /** The other bots of this server in the bot's meeting group. */
+  siblingsOf?(bot: Bot): { bot_id: string; bot_name: string }[];
 }
 
 /** After this long with audio but no roster or webhook, the bot counts as admitted. */
@@ -222,9 +226,17 @@ export class Bot {
       ended_at: this.endedAt?.toISOString() ?? null,
       last_error: this.lastError ?? null,
       roster: this.engine?.roster?.() ?? [],
+      meeting_group: this.settings.meetingGroup,
+      siblings: this.events.siblingsOf?.(this) ?? [],
+      participation: this.participation(),
       turn_decisions: (this.engine?.turnDecisions?.() ?? []).map((d) => ({ at: new Date(d.at).toISOString(), speaker: d.speaker, speak: d.speak, reason: d.reason, turn_id: d.turnId })),
       metrics,
     };
+  }
+
+  private participation(): BotInfo["participation"] {
+    const report = this.useEngine("participation", (e) => e.participation?.());
+    return report ? { turns_10min: report.turns10Min, talk_share: report.talkShare } : null;
   }
 
   /** Fails the bot and asks the provider to take it out of the meeting. */

@@ -18,6 +18,14 @@ export interface BotStatus {
   last_error: string | null;
 }
 
+/** One meeting group as GET /meetings lists it. */
+export interface MeetingSummary {
+  meeting_group: string;
+  bots: { bot_id: string; bot_name: string; speaking: boolean }[];
+  /** The bot holding the group's floor; "elsewhere" for one of another server process; null when free. */
+  floor_holder: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -53,6 +61,11 @@ export class SpeakingBotsClient {
 
   status(botId: string): Promise<BotStatus> {
     return this.call<BotStatus>("GET", `/bots/${encodeURIComponent(botId)}`);
+  }
+
+  /** The caller's meeting groups with their bots and floor holders. */
+  meetings(): Promise<MeetingSummary[]> {
+    return this.call<{ meetings: MeetingSummary[] }>("GET", "/meetings").then((r) => r.meetings);
   }
 
   leave(botId: string): Promise<unknown> {

@@ -51,6 +51,13 @@ export interface TurnMetricsSnapshot {
   stages: Record<string, { count: number; p50: number | null; p95: number | null; p99: number | null }>;
 }
 
+/** How much a bot took part in the last 10 minutes. */
+export interface ParticipationReport {
+  turns10Min: number;
+  /** Its share of all talk heard, 0 to 1. */
+  talkShare: number;
+}
+
 /** The voice pipeline of one bot, as the bot sees it. */
 export interface VoicePipeline {
   start(): Promise<void>;
@@ -64,6 +71,8 @@ export interface VoicePipeline {
   roster?(): RosterParticipant[];
   /** The last turn-taking decisions (speak or stay silent, and why), when the engine makes them. */
   turnDecisions?(): DecisionRecord[];
+  /** Replies and talk share over the last 10 minutes, when the engine speaks. */
+  participation?(): ParticipationReport;
   onTranscript(listener: (line: TranscriptLine) => void): void;
   /** Called with each change of the voice's state (engines that know it). */
   onVoiceState?(listener: (state: VoiceState) => void): void;

@@ -8,4 +8,6 @@ export interface Speaker {
   isSpeaking: boolean;
   /** Milliseconds since the epoch, normalised from whatever unit the meeting sent. */
   timestamp: number;
+  /** The meeting says this participant is a bot (the built-in rooms know); absent when it does not say. */
+  isBot?: boolean;
 }

@@ -64,6 +64,25 @@ export const turnPolicyInputSchema = z
       .enum(ECHO_SUPPRESSION_MODES)
       .optional()
       .describe("auto (default): remove the bot's own voice where the meeting plays it back to the bot, while and just after it speaks; off: hear the meeting as it comes"),
+    bot_exchange_limit: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .optional()
+      .describe("Bots of one meeting answer each other (only when called by name) at most this many turns in a row; then only people are answered until one speaks (default 2)"),
+    participation: z
+      .object({
+        max_talk_share: z
+          .number()
+          .min(0.05)
+          .max(1)
+          .optional()
+          .describe("Share of the talk in the last 10 minutes above which the bot holds back on room questions when others are present (default 0.4)"),
+        max_turns_per_10min: z.number().int().min(1).max(600).optional().describe("Replies in the last 10 minutes above which the bot holds back on room questions (default 20)"),
+      })
+      .strict()
+      .optional(),
     llm_check: z
       .boolean()
       .optional()
@@ -91,6 +110,9 @@ export interface TurnPolicy {
   interruption: InterruptionPolicy;
   llmCheck: boolean;
   echoSuppression: EchoSuppressionMode;
+  /** Consecutive bot-to-bot replies allowed before only people are answered. */
+  botExchangeLimit: number;
+  participation: { maxTalkShare: number; maxTurnsPer10Min: number };
 }
 
 export const DEFAULT_TURN_POLICY: Readonly<TurnPolicy> = Object.freeze({
@@ -103,6 +125,8 @@ export const DEFAULT_TURN_POLICY: Readonly<TurnPolicy> = Object.freeze({
   interruption: { enabled: true, minDurationMs: 500, minWords: 2, falseInterruptionTimeoutMs: 1500, resumeFalseInterruption: true },
   llmCheck: false,
   echoSuppression: "auto",
+  botExchangeLimit: 2,
+  participation: { maxTalkShare: 0.4, maxTurnsPer10Min: 20 },
 });
 
 /** Applies inputs in order of increasing precedence (persona, then request) over the defaults. */
@@ -130,6 +154,11 @@ export function resolveTurnPolicy(...inputs: (TurnPolicyInput | undefined)[]): T
     };
     policy.llmCheck = input.llm_check ?? policy.llmCheck;
     policy.echoSuppression = input.echo_suppression ?? policy.echoSuppression;
+    policy.botExchangeLimit = input.bot_exchange_limit ?? policy.botExchangeLimit;
+    policy.participation = {
+      maxTalkShare: input.participation?.max_talk_share ?? policy.participation.maxTalkShare,
+      maxTurnsPer10Min: input.participation?.max_turns_per_10min ?? policy.participation.maxTurnsPer10Min,
+    };
   }
   return policy;
 }

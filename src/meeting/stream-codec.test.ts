@@ -26,14 +26,14 @@ describe("decodeStreamMessage", () => {
     const hs = decode(Buffer.from(JSON.stringify({ protocol_version: 1, bot_id: "b1", offset: 0, sample_rate: 16000 })), false);
     expect(hs).toEqual({ kind: "handshake", botId: "b1", sampleRate: 16000, protocolVersion: 1 });
     const roster = decode(
-      Buffer.from(JSON.stringify([{ name: "Ada", id: 0, timestamp: 1_700_000_000_123, isSpeaking: true }, { name: "Bo", id: 2, timestamp: 1_700_000_000.5, isSpeaking: false }])),
+      Buffer.from(JSON.stringify([{ name: "Ada", id: 0, timestamp: 1_700_000_000_123, isSpeaking: true }, { name: "Bo", id: 2, timestamp: 1_700_000_000.5, isSpeaking: false, isBot: true }])),
       false,
     );
     expect(roster).toEqual({
       kind: "speakers",
       speakers: [
         { name: "Ada", id: 0, timestamp: 1_700_000_000_123, isSpeaking: true },
-        { name: "Bo", id: 2, timestamp: 1_700_000_000_500, isSpeaking: false },
+        { name: "Bo", id: 2, timestamp: 1_700_000_000_500, isSpeaking: false, isBot: true },
       ],
     });
   });

@@ -37,6 +37,8 @@ const speakerSchema = z
     id: z.number().nullish(),
     timestamp: z.number().nonnegative().nullish(),
     isSpeaking: z.boolean(),
+    // Our built-in rooms add it; MeetingBaas does not send it.
+    isBot: z.boolean().optional(),
   })
   .loose();
 
@@ -75,7 +77,7 @@ function decodeJson(text: string): InboundStreamMessage {
     if (!roster.success) return invalid(`speaker list: ${firstIssue(roster.error)}`);
     return {
       kind: "speakers",
-      speakers: roster.data.map((s) => ({ name: s.name, id: s.id ?? null, isSpeaking: s.isSpeaking, timestamp: timestampToMs(s.timestamp) })),
+      speakers: roster.data.map((s) => ({ name: s.name, id: s.id ?? null, isSpeaking: s.isSpeaking, timestamp: timestampToMs(s.timestamp), ...(s.isBot === true ? { isBot: true } : {}) })),
     };
   }
   if (typeof value !== "object" || value === null) return invalid("text frame is neither a JSON object nor a speaker list");

@@ -6,7 +6,7 @@
  * Errors that travel up past the first stage are judged by the fault policy; one that makes the
  * pipeline unusable is reported once through `onFatal`, and the bot fails and leaves.
  */
-import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoiceState } from "../core/bot-contracts.js";
+import type { ParticipationReport, TranscriptLine, TurnMetricsSnapshot, VoicePipeline, VoiceState } from "../core/bot-contracts.js";
 import type { VoicePipelineOptions } from "./voice-pipeline-options.js";
 import type { SpeechServices } from "../services/speech-services.js";
 import type { Logger } from "../logger.js";
@@ -53,6 +53,9 @@ export interface BotPipelineOptions extends VoicePipelineOptions {
   isBot?: (name: string) => boolean;
 }
 
+/** The part of the persona's prompt that says what it is about, for the relevance of room questions. */
+const PERSONA_TEXT_CHARS = 2000;
+
 /** What a bot is asked to do when it joins without an entry message. */
 const GREETING_INSTRUCTION = "(You have just joined the meeting. Greet everyone in one short sentence, in character.)";
 
@@ -97,6 +100,8 @@ export class BotPipeline implements VoicePipeline {
       holderId: options.botId,
       floor: options.floor,
       isBot: options.isBot,
+      group: options.group,
+      personaText: persona.systemPrompt.slice(0, PERSONA_TEXT_CHARS),
     });
     this.bargeIn = new BargeInStage(this.turns, services.vadParams.minSpeechMs, () => this.vad.voicedNow);
         this.pipeline = new Pipeline(
@@ -166,6 +171,11 @@ export class BotPipeline implements VoicePipeline {
   /** The meeting's participants as the bot knows them. */
   roster(): RosterParticipant[] {
     return this.turns.roster.participants();
+  }
+
+  participation(): ParticipationReport {
+    const { turns10Min, talkShare } = this.turns.participation.snapshot(performance.now());
+    return { turns10Min, talkShare };
   }
 
   turnDecisions(): DecisionRecord[] {

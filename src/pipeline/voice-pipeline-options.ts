@@ -4,6 +4,7 @@
  */
 import type { ResolvedPersona } from "../core/bot-contracts.js";
 import type { BotServiceOverrides } from "../services/speech-services.js";
+import type { SiblingGroup } from "./turn/sibling-group.js";
 
 export interface VoicePipelineOptions {
   botId: string;
@@ -15,4 +16,6 @@ export interface VoicePipelineOptions {
   sendAudio(pcm: Int16Array): void;
   /** The engine cannot go on (a broken stage, a failed relay or recording): the bot fails and leaves. */
   onFatal(error: Error): void;
+  /** The other bots of this server in the meeting, with the floor they share (speaking bots only). */
+  group?: SiblingGroup;
 }

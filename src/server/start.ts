@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
+import type { FloorStore } from "../bots/group/floor-store.js";
+import { MeetingGroups } from "../bots/group/meeting-groups.js";
 import type { SpeechServices } from "../services/speech-services.js";
 import { createEngineFactory } from "../bots/engines/create-engine.js";
 import { createBotPreparer } from "../bots/setup/prepare-bot.js";
@@ -79,6 +81,8 @@ export interface StartOptions {
 }
 
 export interface ClusterWiring {
+  /** Where the meeting groups' floors live (Redis, shared by the cluster's processes). */
+  floors?: FloorStore;
   /** Where a worker's bots are recorded; none on an API node, which runs no bot. */
   registry: BotRegistry | undefined;
   botRoutes: (bots: BotManager, limits: ServerLimits) => FastifyPluginAsync;
@@ -121,7 +125,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const providers = new ProviderRegistry([meetingBaas, local, attendee, recall], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const registry = options.cluster ? undefined : BotStore.open(botRegistryPath(config));
   if (registry) logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
+  const groups = new MeetingGroups({ floors: options.cluster?.floors });
   const bots = new BotManager({
+    groups,
     registry: options.cluster ? options.cluster.registry : registry,
     logger,
     providers,
@@ -212,6 +218,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Peers got a close frame; one that does not answer within the grace period is cut off.
       await sockets.closeWithin(SOCKET_CLOSE_GRACE_MS, () => app.close());
       registry?.close();
+      await groups.close();
     },
   };
 }

@@ -20,7 +20,7 @@ describe("API surface", () => {
     const spec = (await json(await fetch(`${server.url}/openapi.json`))) as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     for (const route of [
-      "POST /bots", "GET /bots", "GET /bots/{bot_id}", "DELETE /bots/{bot_id}", "GET /personas", "GET /personas/{name}", "POST /personas",
+      "POST /bots", "GET /bots", "GET /meetings", "GET /bots/{bot_id}", "DELETE /bots/{bot_id}", "GET /personas", "GET /personas/{name}", "POST /personas",
       "POST /personas/generate-image", "GET /health", "GET /", "GET /metrics", "POST /webhook",
     ]) {
       expect(routes).toContain(route);

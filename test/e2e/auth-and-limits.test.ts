@@ -68,7 +68,7 @@ describe("API keys and tenants", () => {
         .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, "x") })),
     );
     const names = protectedRoutes.map((route) => `${route.method} ${route.path}`);
-    for (const expected of ["POST /bots", "GET /bots", "GET /bots/x", "DELETE /bots/x", "GET /personas", "GET /personas/x", "POST /personas", "POST /personas/generate-image", "GET /metrics"]) {
+    for (const expected of ["POST /bots", "GET /bots", "GET /meetings", "GET /bots/x", "DELETE /bots/x", "GET /personas", "GET /personas/x", "POST /personas", "POST /personas/generate-image", "GET /metrics"]) {
       expect(names).toContain(expected);
     }
     expect(spec.paths["/health"]?.get?.security).toEqual([]);
@@ -132,6 +132,10 @@ describe("API keys and tenants", () => {
 
     const bob = { "x-api-key": BOB };
     expect(await json(await request(server, "GET", "/bots", bob))).toEqual({ bots: [] });
+    expect(await json(await request(server, "GET", "/meetings", bob))).toEqual({ meetings: [] });
+    expect(await json(await request(server, "GET", "/meetings", bearer(ALICE)))).toEqual({
+      meetings: [{ meeting_group: "meet.google.com/abc-defg-hij", bots: [{ bot_id: botId, bot_name: expect.any(String), speaking: false }], floor_holder: null }],
+    });
     const foreign = await request(server, "GET", `/bots/${botId}`, bob);
     const unknown = await request(server, "GET", "/bots/0123-no-such-bot", bob);
     expect(foreign.status).toBe(404);

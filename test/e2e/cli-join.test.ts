@@ -33,6 +33,8 @@ describe("speaking-bots join", () => {
     await waitFor(() => (cli.output().match(/launched as/g) ?? []).length === 2, 20_000, "two launches");
     expect(cli.output()).toMatch(/Interviewer: launched as/);
     await waitFor(() => server.bots.list().filter((b) => b.status === "in_call").length === 2, 15_000, "two bots in the call");
+    // The status shows who holds the room's floor (the bots of one room share it).
+    await waitFor(() => /^floor: (free|Interviewer|another bot)$/m.test(cli.output()), 15_000, "the floor in the status");
     cli.child.stdin.write("\n");
     await waitFor(() => (cli.output().match(/launched as/g) ?? []).length === 3, 20_000, "the third launch");
     await waitFor(() => server.bots.list().filter((b) => b.status === "in_call").length === 3, 15_000, "three bots in the call");

@@ -4,6 +4,7 @@
  * the request, and what the worker running it reports. Hash fields are strings; this module turns
  * them into a typed record and back, and into the public view `GET /bots` answers with.
  */
+import { defaultMeetingGroup } from "../group/meeting-group-key.js";
 import { z } from "zod";
 import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import { type BotInfo, type BotRequest, botRequestSchema, botStatusSchema } from "../bot-request.js";
@@ -144,6 +145,9 @@ export function clusterBotInfo(record: ClusterBotRecord, moves: BotMove[]): Clus
     metrics: { turns: [], stages: {} },
     roster: [],
     turn_decisions: [],
+    meeting_group: record.request.meeting_group ?? defaultMeetingGroup(record.meetingUrl, record.provider ?? ""),
+    siblings: [],
+    participation: null,
     worker: record.worker ?? null,
     provider_bot_id: record.providerBotId ?? null,
     moves,

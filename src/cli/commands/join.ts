@@ -60,7 +60,7 @@ async function run(options: JoinOptions): Promise<void> {
   const { client, server } = await connect(options, target.roomServer, view);
   const available = await client.personas();
   const personas = choosePersonas(options.personas, available, options.count);
-  const fleet = new BotFleet({ client, meetingUrl: target.meetingUrl, provider: options.provider, maxRestarts: 3, onChange: (bots) => view.render(bots), log: (line) => view.log(line) });
+  const fleet = new BotFleet({ client, meetingUrl: target.meetingUrl, provider: options.provider, maxRestarts: 3, onChange: (bots, floor) => view.render(bots, floor), log: (line) => view.log(line) });
   for (const persona of personas) await fleet.add(persona);
   if (options.addRecorder) await fleet.add(null);
   fleet.watch();

@@ -1,7 +1,8 @@
 /**
  * @module cli/join/bot-fleet
  * The bots one `join` command runs in a meeting: launching them, polling their status, launching a
- * replacement for one that failed (a bounded number of times), and making them all leave.
+ * replacement for one that failed (a bounded number of times), and making them all leave. It also
+ * follows who holds the meeting's floor (GET /meetings), for the status table.
  */
 import type { BotStatus, PersonaSummary, SpeakingBotsClient } from "../api-client.js";
 
@@ -15,13 +16,16 @@ export interface FleetBot {
   error: string | null;
 }
 
+/** Who holds the meeting's floor: a bot's label, "free", "another bot" (not one of ours), or unknown. */
+export type FloorState = string | undefined;
+
 export interface FleetOptions {
   client: SpeakingBotsClient;
   meetingUrl: string;
   /** The meeting provider named in each launch; the server's default when undefined. */
   provider?: string;
   maxRestarts: number;
-  onChange(bots: readonly FleetBot[]): void;
+  onChange(bots: readonly FleetBot[], floor: FloorState): void;
   log(line: string): void;
 }
 
@@ -30,6 +34,9 @@ export class BotFleet {
   private timer: NodeJS.Timeout | undefined;
   /** The meeting URL bots are sent to; a built-in room's link (with its token) once the first bot opened it. */
   private meetingUrl: string;
+  /** Undefined until known, and for good once the server turns out not to list meetings. */
+  floor: FloorState;
+  private floorUnavailable = false;
 
   constructor(private readonly options: FleetOptions) {
     this.meetingUrl = options.meetingUrl;
@@ -48,7 +55,8 @@ export class BotFleet {
 
   async refresh(): Promise<void> {
     await Promise.all(this.bots.map((bot) => this.refreshOne(bot)));
-    this.options.onChange(this.bots);
+    await this.refreshFloor();
+    this.options.onChange(this.bots, this.floor);
   }
 
   /** Asks every bot to leave and waits until each reports ended (or the time runs out). */
@@ -86,7 +94,22 @@ export class BotFleet {
       bot.error = (error as Error).message;
       this.options.log(`${bot.label}: could not launch: ${bot.error}`);
     }
-    this.options.onChange(this.bots);
+    this.options.onChange(this.bots, this.floor);
+  }
+
+  /** Finds our bots' meeting group and its floor holder; a server without GET /meetings (a cluster's API node) shows none. */
+  private async refreshFloor(): Promise<void> {
+    if (this.floorUnavailable) return;
+    const ours = new Map(this.bots.filter((b) => b.botId).map((b) => [b.botId as string, b.label]));
+    try {
+      const meeting = (await this.options.client.meetings()).find((m) => m.bots.some((b) => ours.has(b.bot_id)));
+      const holder = meeting?.floor_holder ?? null;
+      this.floor = holder === null ? "free" : (ours.get(holder) ?? "another bot");
+    } catch (error) {
+      this.floorUnavailable = true;
+      this.floor = undefined;
+      this.options.log(`The meeting floor is not shown: ${(error as Error).message}`);
+    }
   }
 
   private async refreshOne(bot: FleetBot): Promise<void> {

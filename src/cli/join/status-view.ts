@@ -13,6 +13,7 @@ function describe(bot: FleetBot): string {
 export class StatusView {
   private lastLines = 0;
   private readonly lastState = new Map<FleetBot, string>();
+  private lastFloor: string | undefined;
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
@@ -27,8 +28,11 @@ export class StatusView {
     this.lastLines = 0;
   }
 
-  render(bots: readonly FleetBot[]): void {
+  /** `floor`: who holds the meeting's floor (a bot's label or "free"); undefined when the server does not say. */
+  render(bots: readonly FleetBot[], floor?: string): void {
     if (!this.interactive) {
+      if (floor !== undefined && floor !== this.lastFloor) this.out.write(`floor: ${floor}\n`);
+      this.lastFloor = floor;
       for (const bot of bots) {
         const state = describe(bot);
         if (this.lastState.get(bot) !== state) this.out.write(`${bot.label}: ${state}${bot.error && state === "failed" ? ` (${bot.error})` : ""}\n`);
@@ -39,6 +43,7 @@ export class StatusView {
     this.clear();
     const width = Math.max(8, ...bots.map((b) => b.label.length));
     const lines = bots.map((b, i) => `  ${String(i + 1).padStart(2)}  ${b.label.padEnd(width)}  ${describe(b).padEnd(9)}  ${b.botId ?? ""}`);
+    if (floor !== undefined) lines.push(`  Floor: ${floor}`);
     lines.push("  Enter: add a bot   Ctrl+C: everyone leaves");
     this.out.write(`${lines.join("\n")}\n`);
     this.lastLines = lines.length;

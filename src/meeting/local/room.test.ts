@@ -34,6 +34,8 @@ describe("Room mixer", () => {
     room.tick();
     expect(bot.rosters.at(-1)?.find((v) => v.id === "a")?.speaking).toBe(true);
     expect(room.speakersFor("bot").map((s) => s.name)).toEqual(["a"]);
+    member(room, "other bot", "bot");
+    expect(room.speakersFor("a").map((s) => [s.name, s.isBot === true])).toEqual([["bot", true], ["other bot", true]]);
   });
 });
 

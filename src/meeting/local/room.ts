@@ -152,7 +152,7 @@ export class Room {
   speakersFor(participantId: string): Speaker[] {
     return [...this.participants.values()]
       .filter((p) => p.id !== participantId)
-      .map((p, index) => ({ name: p.name, id: index + 1, isSpeaking: p.speaking, timestamp: Date.now() }));
+      .map((p, index) => ({ name: p.name, id: index + 1, isSpeaking: p.speaking, timestamp: Date.now(), ...(p.kind === "bot" ? { isBot: true } : {}) }));
   }
 
   private announce(): void {

@@ -86,7 +86,7 @@ export class ProviderStream extends EventEmitter<ProviderStreamEvents> {
 
   sendSpeakers(speakers: readonly Speaker[]): void {
     if (!this.isOpen) return;
-    this.socket?.send(JSON.stringify(speakers.map((s) => ({ name: s.name, id: s.id, timestamp: s.timestamp, isSpeaking: s.isSpeaking }))));
+    this.socket?.send(JSON.stringify(speakers.map((s) => ({ name: s.name, id: s.id, timestamp: s.timestamp, isSpeaking: s.isSpeaking, ...(s.isBot ? { isBot: true } : {}) }))));
   }
 
   /** Leaves: a plain close with no application code, like the real bot. */

@@ -6,6 +6,8 @@
  * backchannels; a backchannel alone never interrupts. When an interruption turns out to have had no
  * words in it at all (noise, a cough), the reply resumes after `false_interruption_timeout_ms`.
  * What the bot actually said is what the conversation keeps: the output stage reports it.
+ * Words attributed to a sibling bot never interrupt: the shared floor keeps siblings from talking
+ * at once, so such words are the tail of a sibling's turn arriving late.
  */
 import { type Direction, type Frame, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";
@@ -51,6 +53,7 @@ export class BargeInStage extends FrameProcessor {
         break;
       case "interim-transcription":
       case "transcription":
+        if (f.speaker !== null && (this.context.group?.siblingNamed(f.speaker) ?? null) !== null) break;
         this.heard = f.type === "transcription" ? `${this.heard} ${f.text}`.trim() : f.text;
         if (contentWordCount(f.text) > 0 && this.interrupted) this.wordsSinceInterruption = true;
         if (this.context.botSpeaking && rules.enabled && rules.minWords > 0 && contentWordCount(this.heard) >= rules.minWords) await this.interrupt("words");

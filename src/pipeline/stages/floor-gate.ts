@@ -44,6 +44,7 @@ export class FloorGateStage extends FrameProcessor {
           return;
         }
         this.playing = { turnId: f.turnId, sentences: [], heard: "" };
+        this.context.participation.turnTaken(performance.now());
         break;
       }
       case "tts-audio":
@@ -61,19 +62,28 @@ export class FloorGateStage extends FrameProcessor {
         break;
       case "bot-started-speaking":
         this.context.botSpeaking = true;
+        this.ownVoice(true, f.createdAt);
         break;
       case "bot-stopped-speaking":
         this.context.botSpeaking = false;
+        this.ownVoice(false, f.createdAt);
         await this.context.floor.release(this.context.holderId);
         this.context.changed();
         break;
       case "end":
       case "cancel":
         // A floor shared with other bots must not stay held by one that has left.
+        this.ownVoice(false, performance.now());
         await this.context.floor.release(this.context.holderId);
         break;
     }
     await this.push(f, direction);
+  }
+
+  /** The siblings and the participation budget learn when this bot's voice is out. */
+  private ownVoice(on: boolean, at: number): void {
+    this.context.group?.speaking(on, at);
+    this.context.participation.selfSpeaking(on, at);
   }
 
   private remember(turnId: number, audio: Int16Array, sampleRate: number, text: string | null): void {

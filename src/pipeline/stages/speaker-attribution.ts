@@ -6,6 +6,10 @@
  * span said it. Where the recogniser diarizes, it also learns which of its voice labels belongs to
  * whom, and uses that when no speaker was flagged (a provider's late or missing event). Failing
  * both, it keeps the recogniser's guess, or the only person there.
+ *
+ * A sibling bot (another bot of this server in the meeting) needs no speaker event: the server
+ * knows exactly when it spoke. Speech heard while a sibling was speaking for at least half of it is
+ * the sibling's, unless a person was flagged for longer; the roster counts the sibling as a bot.
  */
 import type { VadParams } from "../../services/vad/voice-activity.js";
 import { type Direction, type Frame, frame } from "../frames.js";
@@ -48,12 +52,14 @@ export class SpeakerAttributionStage extends FrameProcessor {
         this.utteranceEnd = undefined;
         this.context.vadSpeaking = true;
         this.context.lastVadActivityAt = f.createdAt;
+        this.context.participation.othersSpeaking(true, this.utteranceStart);
         this.context.changed();
         break;
       case "user-stopped-speaking":
         this.utteranceEnd = f.createdAt - this.vad.minSilenceMs;
         this.context.vadSpeaking = false;
         this.context.lastVadActivityAt = f.createdAt;
+        this.context.participation.othersSpeaking(false, this.utteranceEnd);
         this.context.changed();
         break;
       case "transcription":
@@ -71,6 +77,8 @@ export class SpeakerAttributionStage extends FrameProcessor {
   private speakerOf(guess: string | null, now: number, label: string | null, final: boolean): string | null {
     const { roster } = this.context;
     if (this.utteranceStart !== undefined) {
+      const sibling = this.siblingOf(this.utteranceStart, this.utteranceEnd ?? now);
+      if (sibling) return sibling;
       const attributed = roster.attribute(this.utteranceStart, this.utteranceEnd ?? now);
       if (attributed) {
         if (final) roster.heard(attributed);
@@ -79,6 +87,15 @@ export class SpeakerAttributionStage extends FrameProcessor {
       }
     }
     return (label !== null ? this.voiceOf(label) : null) ?? guess ?? roster.soleHuman();
+  }
+
+  /** The sibling that spoke at least half of [start, end], unless a person was flagged for longer. */
+  private siblingOf(start: number, end: number): string | null {
+    const heard = this.context.group?.siblingSpeaking(start, end);
+    if (!heard || heard.overlapMs < (end - start) / 2) return null;
+    const flagged = this.context.roster.strongest(start, end);
+    const person = flagged && this.context.group?.siblingNamed(flagged.name) === null ? flagged : null;
+    return person && person.overlap > heard.overlapMs ? null : heard.name;
   }
 
   /** The bot talked throughout [start, end] and the VAD heard nobody during it or just after. */

@@ -15,6 +15,7 @@ import { endpointDelay } from "../turn/endpointing.js";
 import { isBackchannel } from "../turn/utterance-text.js";
 import { type SpeakDecision, decideTurn } from "../turn/speak-decision.js";
 import type { TurnContext } from "../turn/turn-context.js";
+import { addressees, othersPresent, settleWithSiblings } from "../turn/sibling-turns.js";
 import type { TurnMetrics } from "../turn-metrics.js";
 
 export const FINAL_GRACE_MS = 1500;
@@ -124,19 +125,23 @@ export class UserTurnStage extends FrameProcessor {
     this.pending.length = 0;
     this.overBotSpeech = this.userSpeaking && this.context.botSpeaking;
     const { context } = this;
+    const { group } = context;
+    const fromSibling = speaker !== null && (group?.siblingNamed(speaker) ?? null) !== null;
     // "Mm-hm" and "yeah" do not take the floor: they neither make a reply out of date nor break a follow-up.
     const substantive = !isBackchannel(text);
     const last = context.lastAnswer;
     if (substantive) {
-      context.humanTurns += 1;
+      // A sibling bot's words break a follow-up but never make this bot's reply out of date.
+      if (!fromSibling) context.humanTurns += 1;
+      if (!fromSibling) group?.humanTurn();
       if (last && speaker !== last.speaker) last.otherSpokeSince = true;
     }
     this.conversation.addUser(speaker, text);
 
     const now = performance.now();
     // People do not call themselves by name: the speaker is not a candidate addressee.
-    const others = context.roster.others().filter((p) => p.name !== speaker);
-    const address = context.detector.analyse(text, others.map((p) => p.name));
+    const others = addressees(context, speaker);
+    const address = context.detector.analyse(text, others);
     const previous = this.lastCommit;
     const continuation = previous !== undefined && speaker !== null && previous.speaker === speaker && (this.utteranceStartedAt ?? now) - previous.at <= CONTINUATION_MS;
     if (continuation && !address.toBot && !address.toOther && previous.toOther) address.toOther = previous.toOther;
@@ -156,8 +161,11 @@ export class UserTurnStage extends FrameProcessor {
       overBotSpeech,
       followUp,
       answeredRoomQuestionLast: last?.roomQuestion === true && last.speaker === speaker && !last.otherSpokeSince,
+      fromSibling,
+      overBudget: context.participation.overBudget(now, context.policy.participation, othersPresent(context, others)),
     });
     if (decision.uncertain && context.policy.llmCheck && this.options.classifier) decision = await this.secondOpinion(speaker, text, decision);
+    if (group) decision = await settleWithSiblings(context, group, decision, { fromSibling, text, now, othersPresent: othersPresent(context, others) });
     countDecision(decision.speak ? "speak" : "silent", decision.reason);
     this.logger.info({ speaker, speak: decision.speak, reason: decision.reason, humans: context.roster.humanCount(), pii: { text } }, "turn decision");
 

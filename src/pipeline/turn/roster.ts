@@ -9,7 +9,8 @@
  * The bot's own entry (providers may list it) is kept apart and never counted as a person: it is
  * the entry named like the bot ("Sam", "Sam (bot)"), or one the provider keeps flagging as speaking
  * while only the bot talks and nobody is heard, and to which no utterance was ever attributed.
- * Counting the bot as a person would turn a one-to-one call into a group.
+ * Counting the bot as a person would turn a one-to-one call into a group. Other bots (flagged by
+ * the meeting, as the built-in rooms do, or known to the server as siblings) are not people either.
  */
 import type { ParticipantKind, RosterParticipant } from "../../core/turn-records.js";
 import type { Speaker } from "../frames.js";
@@ -55,6 +56,8 @@ export class MeetingRoster {
   private readonly selfEvidence = new Map<string, number>();
   /** Entries that said something we heard: people, whatever else they look like. */
   private readonly heardFrom = new Set<string>();
+  /** Entries the meeting itself flagged as bots (the built-in rooms do). */
+  private readonly flaggedBots = new Set<string>();
   private lastUpdateAt: number | undefined;
 
   constructor(private readonly options: RosterOptions) {
@@ -73,6 +76,7 @@ export class MeetingRoster {
         this.entries.set(key, entry);
       }
       entry.name = speaker.name;
+      if (speaker.isBot === true) this.flaggedBots.add(normalise(speaker.name));
       if (speaker.isSpeaking && !entry.speaking) entry.intervals.push({ start: at, end: null });
       if (!speaker.isSpeaking && entry.speaking) {
         const open = entry.intervals.at(-1);
@@ -135,6 +139,11 @@ export class MeetingRoster {
 
   /** The participant flagged as speaking for the largest part of [start, end]; null when none was. */
   attribute(start: number, end: number): string | null {
+    return this.strongest(start, end)?.name ?? null;
+  }
+
+  /** Like `attribute`, with how long (ms) that participant was flagged during the span. */
+  strongest(start: number, end: number): { name: string; overlap: number } | null {
     let best: { name: string; overlap: number } | null = null;
     for (const entry of this.entries.values()) {
       if (this.kindOf(entry.name) === "self") continue;
@@ -142,7 +151,7 @@ export class MeetingRoster {
       for (const interval of entry.intervals) overlap += Math.max(0, Math.min(end, interval.end ?? end) - Math.max(start, interval.start));
       if (overlap > 0 && (!best || overlap > best.overlap)) best = { name: entry.name, overlap };
     }
-    return best?.name ?? null;
+    return best;
   }
 
   /** The only other person present, when there is exactly one. */
@@ -155,7 +164,7 @@ export class MeetingRoster {
     const key = normalise(name);
     if (this.selfNames.has(key) || [...this.selfNames].some((self) => key.startsWith(`${self} `))) return "self";
     if (!this.heardFrom.has(key) && (this.selfEvidence.get(key) ?? 0) >= SELF_EVIDENCE) return "self";
-    return this.options.isBot?.(name) ? "bot" : "human";
+    return this.flaggedBots.has(key) || this.options.isBot?.(name) ? "bot" : "human";
   }
 }
 

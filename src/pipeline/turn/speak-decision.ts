@@ -6,6 +6,11 @@
  * person present every turn is answered; in a group the bot also answers a follow-up from the person
  * it just answered and, if its role says so, a question to the room once. Everything else is side
  * talk. Each reason is logged and counted.
+ *
+ * Sibling bots (other bots of this server in the meeting) are answered only when they call this bot
+ * by name, and only while the bot-to-bot exchange is under its cap. A bot over its participation
+ * budget holds back on room questions. Which of several bots answers an unaddressed turn is settled
+ * afterwards, by claims (see claims.ts): the losers stay silent with `sibling_answers`.
  */
 import type { AddressAnalysis } from "./addressing.js";
 import type { TurnPolicy } from "../../core/turn-policy.js";
@@ -21,6 +26,10 @@ export const SILENT_REASONS = [
   "room_question_already_answered",
   "not_addressed",
   "llm_no",
+  "sibling_not_addressed",
+  "bot_exchange_limit",
+  "over_budget",
+  "sibling_answers",
 ] as const;
 export type DecisionReason = (typeof SPEAK_REASONS)[number] | (typeof SILENT_REASONS)[number];
 
@@ -42,6 +51,12 @@ export interface DecisionInput {
   followUp: boolean;
   /** The bot's last answer was to a room question by this same speaker. */
   answeredRoomQuestionLast: boolean;
+  /** The turn was a sibling bot's. */
+  fromSibling?: boolean;
+  /** One more bot-to-bot reply is under the cap. */
+  botExchangeAllowed?: boolean;
+  /** The bot has had more than its share of the meeting lately. */
+  overBudget?: boolean;
 }
 
 const decide = (speak: boolean, reason: DecisionReason, uncertain = false): SpeakDecision => ({ speak, reason, uncertain });
@@ -49,6 +64,10 @@ const decide = (speak: boolean, reason: DecisionReason, uncertain = false): Spea
 export function decideTurn(input: DecisionInput): SpeakDecision {
   const { policy, address } = input;
   if (policy.mode === "listen_only") return decide(false, "listen_only");
+  if (input.fromSibling) {
+    if (!address.toBot) return decide(false, "sibling_not_addressed");
+    if (input.botExchangeAllowed === false) return decide(false, "bot_exchange_limit");
+  }
   if (policy.mode === "always") return decide(true, "always");
   if (address.toOther) return decide(false, "addressed_to_other");
   const acknowledgement = isBackchannel(address.rest);
@@ -61,7 +80,8 @@ export function decideTurn(input: DecisionInput): SpeakDecision {
   }
   if (address.roomQuestion) {
     if (!policy.answerRoomQuestions) return decide(false, "room_question_not_my_role");
-    return input.answeredRoomQuestionLast ? decide(false, "room_question_already_answered") : decide(true, "room_question");
+    if (input.answeredRoomQuestionLast) return decide(false, "room_question_already_answered");
+    return input.overBudget ? decide(false, "over_budget") : decide(true, "room_question");
   }
   return decide(false, "not_addressed", address.question && !acknowledgement);
 }

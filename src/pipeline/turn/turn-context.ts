@@ -8,6 +8,9 @@ import type { DecisionRecord } from "../../core/turn-records.js";
 import { AddressDetector } from "./addressing.js";
 import { type Floor, InProcessFloor } from "./floor.js";
 import { MeetingRoster } from "./roster.js";
+import { contentWords } from "./claims.js";
+import { ParticipationMeter } from "./participation.js";
+import type { SiblingGroup } from "./sibling-group.js";
 import type { TurnPolicy } from "../../core/turn-policy.js";
 
 /**
@@ -49,6 +52,10 @@ export interface TurnContextOptions {
   holderId: string;
   floor?: Floor;
   isBot?: (name: string) => boolean;
+  /** The other bots of this server in the meeting; their floor replaces `floor`. */
+  group?: SiblingGroup;
+  /** What the persona is about (its description), for the relevance of room questions. */
+  personaText?: string;
 }
 
 export class TurnContext {
@@ -58,6 +65,10 @@ export class TurnContext {
   readonly floor: Floor;
   readonly holderId: string;
   readonly botNames: string[];
+  readonly group: SiblingGroup | undefined;
+  readonly participation = new ParticipationMeter();
+  /** The persona's content words (name and description), matched against room questions. */
+  readonly personaWords: ReadonlySet<string>;
   vadSpeaking = false;
   lastVadActivityAt = Number.NEGATIVE_INFINITY;
   botSpeaking = false;
@@ -72,9 +83,12 @@ export class TurnContext {
     this.policy = options.policy;
     this.holderId = options.holderId;
     this.botNames = [...new Set([options.botName, options.personaName, ...options.policy.aliases].map((n) => n.trim()).filter(Boolean))];
-    this.roster = new MeetingRoster({ selfNames: [options.botName], isBot: options.isBot });
+    const { group, isBot } = options;
+    this.group = group;
+    this.roster = new MeetingRoster({ selfNames: [options.botName], isBot: (name) => (group?.siblingNamed(name) ?? null) !== null || (isBot?.(name) ?? false) });
     this.detector = new AddressDetector(this.botNames);
-    this.floor = options.floor ?? new InProcessFloor();
+    this.floor = group?.floor ?? options.floor ?? new InProcessFloor();
+    this.personaWords = contentWords(`${options.personaName} ${options.personaText ?? ""}`);
   }
 
   /** A person is speaking: the VAD hears speech, or a fresh speaker event says so. */

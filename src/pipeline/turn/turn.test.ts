@@ -162,6 +162,13 @@ describe("roster", () => {
     expect(roster.others().map((p) => p.name)).toEqual(["Alice"]);
   });
 
+  it("counts participants the meeting flags as bots as bots, not people", () => {
+    const roster = new MeetingRoster({ selfNames: ["Sam"] });
+    roster.update([at("Alice", false), { ...at("Alex", false), isBot: true }], 0);
+    expect(roster.participants().map((p) => `${p.name}:${p.kind}`)).toEqual(["Alice:human", "Alex:bot"]);
+    expect(roster.humanCount()).toBe(1);
+  });
+
   it("counts one person until speaker events say otherwise", () => {
     expect(new MeetingRoster({ selfNames: ["Sam"] }).humanCount()).toBe(1);
   });

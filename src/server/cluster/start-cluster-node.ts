@@ -14,6 +14,7 @@ import { LeaveCommands } from "../../bots/cluster/leave-commands.js";
 import { PlacementQueue } from "../../bots/cluster/placement-jobs.js";
 import { RedisBotRegistry } from "../../bots/cluster/redis-bot-registry.js";
 import { connectRedis } from "../../bots/cluster/redis-connection.js";
+import { RedisFloorStore } from "../../bots/group/redis-floor.js";
 import type { Config } from "../../config.js";
 import { createLogger } from "../../logger.js";
 import { type RunningServer, type StartOptions, startServer } from "../start.js";
@@ -53,16 +54,19 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
   const placements = new PlacementQueue(redis);
   const commands = new LeaveCommands(redis);
   const clusterBots = new ClusterBots({ redis, registry, placements, commands, launchTimeoutMs: config.CLUSTER_LAUNCH_TIMEOUT_MS, logger });
+  // Bots of one meeting may run on different workers: their floor lives in Redis.
+  const floors = runsBots ? new RedisFloorStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting floor") }) : undefined;
   let server: RunningServer;
   try {
     await placements.ready();
     server = await startServer(config, {
       ...options,
       logger,
-      cluster: { registry: records, botRoutes: (_bots, limits) => (servesApi ? clusterBotRoutes(clusterBots, limits) : workerBotRoutes()) },
+      cluster: { registry: records, floors, botRoutes: (_bots, limits) => (servesApi ? clusterBotRoutes(clusterBots, limits) : workerBotRoutes()) },
     });
   } catch (error) {
     await placements.close();
+    await floors?.close();
     redis.disconnect();
     throw error;
   }

@@ -1,7 +1,7 @@
 /**
  * @module server/routes/bots
  * `POST /bots` sends a bot into a meeting, `DELETE /bots/{bot_id}` makes it leave, `GET /bots` and
- * `GET /bots/{bot_id}` report status and per-turn latency.
+ * `GET /bots/{bot_id}` report status and per-turn latency, `GET /meetings` the meeting groups.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -31,6 +31,15 @@ const createdBotSchema = z.object({
     .describe("pipecat bots only: where your Pipecat pipeline connects (WebSocket, protobuf frames). Shown only here, once; keep it secret"),
   pipecat_token: z.string().optional().describe("pipecat bots only: the secret at the end of pipecat_url"),
   meeting_link: z.string().optional().describe("Built-in rooms: the room's link, for people and further bots"),
+});
+
+const meetingSchema = z.object({
+  meeting_group: z.string().describe("Bots of this server with the same group (and API key) are siblings"),
+  bots: z.array(z.object({ bot_id: z.string(), bot_name: z.string(), speaking: z.boolean() })).describe("The group's bots, in joining order"),
+  floor_holder: z
+    .string()
+    .nullable()
+    .describe("The bot that holds the group's floor (is speaking or about to); \"elsewhere\" for a bot of another server process; null when free"),
 });
 
 export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPluginAsyncZod {
@@ -96,6 +105,18 @@ export function botRoutes(bots: BotManager, limits: ServerLimits): FastifyPlugin
       "/bots",
       { schema: { tags: ["bots"], summary: "List your bots (every bot when the server has no API keys)", response: { 200: z.object({ bots: z.array(botInfoSchema) }) } } },
       async (request) => ({ bots: bots.describeAll(callerOf(request).tenant) }),
+    );
+
+    app.get(
+      "/meetings",
+      {
+        schema: {
+          tags: ["bots"],
+          summary: "Your meeting groups: the bots in each and who holds the floor (every group when the server has no API keys)",
+          response: { 200: z.object({ meetings: z.array(meetingSchema) }) },
+        },
+      },
+      async (request) => ({ meetings: await bots.meetings(callerOf(request).tenant) }),
     );
 
     app.get(

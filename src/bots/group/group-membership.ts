@@ -1,0 +1,95 @@
+/**
+ * @module bots/group/group-membership
+ * One bot's view of its meeting group: what its turn stages ask about the siblings (names, who was
+ * speaking when), and what they tell the group (its own voice, claims, bot-to-bot replies).
+ */
+import type { SiblingGroup, SiblingSpeech, TurnClaim } from "../../pipeline/turn/sibling-group.js";
+import type { Floor } from "../../pipeline/turn/floor.js";
+import type { GroupMember, GroupState } from "./group-state.js";
+import { normaliseName, sameName } from "./sibling-names.js";
+
+/** Speaking history kept per bot: enough to attribute any utterance still being decided. */
+const HISTORY_MS = 120_000;
+
+export class GroupMembership implements SiblingGroup {
+  private gone = false;
+
+  constructor(
+    private readonly group: GroupState,
+    readonly holderId: string,
+    private readonly onLeave: (group: GroupState) => void,
+  ) {}
+
+  get floor(): Floor {
+    return this.group.floor;
+  }
+
+  get meetingGroup(): string {
+    return this.group.name;
+  }
+
+  /** The other bots of the group, in joining order. */
+  siblings(): { holderId: string; displayName: string }[] {
+    return this.others().map((m) => ({ holderId: m.spec.holderId, displayName: m.spec.displayName }));
+  }
+
+  siblingNames(): string[] {
+    return [...new Set(this.others().flatMap((m) => [m.spec.displayName, ...m.spec.names]))];
+  }
+
+  siblingNamed(name: string): string | null {
+    const heard = normaliseName(name);
+    return this.others().find((m) => m.normalisedNames.some((known) => sameName(heard, known)))?.spec.displayName ?? null;
+  }
+
+  siblingSpeaking(start: number, end: number): SiblingSpeech | null {
+    let best: SiblingSpeech | null = null;
+    for (const member of this.others()) {
+      let overlapMs = 0;
+      for (const span of member.spans) overlapMs += Math.max(0, Math.min(end, span.end ?? end) - Math.max(start, span.start));
+      if (overlapMs > 0 && (!best || overlapMs > best.overlapMs)) best = { name: member.spec.displayName, overlapMs };
+    }
+    return best;
+  }
+
+  speaking(on: boolean, at: number): void {
+    const me = this.group.members.get(this.holderId);
+    if (!me) return;
+    const last = me.spans.at(-1);
+    if (on && (!last || last.end !== null)) me.spans.push({ start: at, end: null });
+    if (!on && last && last.end === null) last.end = at;
+    me.spans = me.spans.filter((s) => s.end === null || at - s.end < HISTORY_MS);
+  }
+
+  settle(claim: TurnClaim): Promise<boolean> {
+    if (this.gone) return Promise.resolve(false);
+    return this.group.rounds.enter(this.holderId, claim);
+  }
+
+  pass(): void {
+    if (!this.gone) this.group.rounds.pass(this.holderId);
+  }
+
+  humanTurn(): void {
+    this.group.botExchanges = 0;
+  }
+
+  takeBotExchange(limit: number): boolean {
+    if (this.group.botExchanges >= limit) return false;
+    this.group.botExchanges += 1;
+    return true;
+  }
+
+  /** Takes the bot out of its group; a round waiting for it settles now. Idempotent. */
+  leave(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.group.members.delete(this.holderId);
+    this.group.rounds.flush();
+    this.onLeave(this.group);
+  }
+
+  private others(): GroupMember[] {
+    return [...this.group.members.values()].filter((m) => m.spec.holderId !== this.holderId);
+  }
+}

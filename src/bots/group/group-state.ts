@@ -1,0 +1,43 @@
+/**
+ * @module bots/group/group-state
+ * What one meeting group holds: its bots with their names and speaking spans, the floor, the claim
+ * round and the bot-to-bot reply count.
+ */
+import { ClaimRounds } from "../../pipeline/turn/claim-rounds.js";
+import type { Floor } from "../../pipeline/turn/floor.js";
+
+export interface GroupMemberSpec {
+  /** The bot's holder id on the floor (its client id). */
+  holderId: string;
+  displayName: string;
+  /** Every name the bot answers to: display name, persona name, aliases. */
+  names: string[];
+}
+
+export interface SpeakingSpan {
+  start: number;
+  end: number | null;
+}
+
+export interface GroupMember {
+  spec: GroupMemberSpec;
+  normalisedNames: string[];
+  spans: SpeakingSpan[];
+}
+
+export class GroupState {
+  readonly members = new Map<string, GroupMember>();
+  readonly rounds: ClaimRounds;
+  /** Bot-to-bot replies since a person last took a turn. */
+  botExchanges = 0;
+
+  constructor(
+    readonly key: string,
+    readonly tenant: string | undefined,
+    readonly name: string,
+    readonly floor: Floor,
+    claimWindowMs: number,
+  ) {
+    this.rounds = new ClaimRounds(() => this.members.size, claimWindowMs);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * @module bots/group/meeting-groups
+ * The bots of this process by meeting group (per tenant: one tenant's bots never share a floor with
+ * another's, whatever group they name). A group knows its bots, every name each answers to, when
+ * each is speaking (marked from the bot's own output, so exact), the floor they share, the claim
+ * round for room questions and the bot-to-bot reply count. Each bot sees its group through a
+ * `GroupMembership` (the pipeline's `SiblingGroup`).
+ */
+import { CLAIM_WINDOW_MS } from "../../pipeline/turn/claim-rounds.js";
+import type { Floor } from "../../pipeline/turn/floor.js";
+import { type FloorStore, InProcessFloorStore } from "./floor-store.js";
+import { GroupMembership } from "./group-membership.js";
+import { type GroupMemberSpec, GroupState } from "./group-state.js";
+import { normaliseName } from "./sibling-names.js";
+
+export interface GroupView {
+  meetingGroup: string;
+  members: { holderId: string; displayName: string; speaking: boolean }[];
+  floor: Floor;
+}
+
+export type { GroupMemberSpec };
+
+export interface MeetingGroupsOptions {
+  floors?: FloorStore;
+  claimWindowMs?: number;
+}
+
+export class MeetingGroups {
+  private readonly groups = new Map<string, GroupState>();
+  private readonly floors: FloorStore;
+
+  constructor(private readonly options: MeetingGroupsOptions = {}) {
+    this.floors = options.floors ?? new InProcessFloorStore();
+  }
+
+  /** Adds a bot to its group (created on first use); leave through the membership. */
+  join(tenant: string | undefined, meetingGroup: string, spec: GroupMemberSpec): GroupMembership {
+    const key = JSON.stringify([tenant ?? null, meetingGroup]);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new GroupState(key, tenant, meetingGroup, this.floors.floorFor(key), this.options.claimWindowMs ?? CLAIM_WINDOW_MS);
+      this.groups.set(key, group);
+    }
+    const names = [...new Set([spec.displayName, ...spec.names].map(normaliseName).filter(Boolean))];
+    group.members.set(spec.holderId, { spec, normalisedNames: names, spans: [] });
+    return new GroupMembership(group, spec.holderId, (left) => this.left(left));
+  }
+
+  /** Every group with a bot of `tenant` (all groups without one), members in joining order. */
+  list(tenant?: string): GroupView[] {
+    return [...this.groups.values()]
+      .filter((g) => tenant === undefined || g.tenant === tenant)
+      .map((g) => ({
+        meetingGroup: g.name,
+        floor: g.floor,
+        members: [...g.members.values()].map((m) => ({ holderId: m.spec.holderId, displayName: m.spec.displayName, speaking: m.spans.at(-1)?.end === null })),
+      }));
+  }
+
+  /** Frees the floors (a Redis connection, timers); safe to call more than once. */
+  close(): Promise<void> {
+    return this.floors.close();
+  }
+
+  private left(group: GroupState): void {
+    if (group.members.size > 0 || this.groups.get(group.key) !== group) return;
+    this.groups.delete(group.key);
+    this.floors.forget(group.key);
+  }
+}
