@@ -358,6 +358,14 @@ export class BotManager {
     return [...live, ...saved];
   }
 
+  /**
+   * What the manager holds for bots that have not finished: all zero once every bot has. Finished
+   * bots themselves stay listed (the last FINISHED_HISTORY) for status queries.
+   */
+  get held(): { clientIds: number; apiKeys: number; setups: number; releasing: number } {
+    return { clientIds: this.byClientId.size, apiKeys: this.apiKeys.size, setups: this.setups.size, releasing: this.releasing.size };
+  }
+
   /** False once shutdown began. */
   get acceptingBots(): boolean {
     return !this.shuttingDown;

@@ -86,6 +86,8 @@ export interface RunningServer {
   bots: BotManager;
   providers: ProviderRegistry;
   limits: ServerLimits;
+  /** The built-in rooms. */
+  rooms: RoomHub;
   close(): Promise<void>;
 }
 
@@ -198,6 +200,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bots,
     providers,
     limits,
+    rooms,
     async close() {
       const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       logger.info(result, "bots left their meetings");
