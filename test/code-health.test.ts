@@ -52,8 +52,12 @@ describe("module layers", () => {
   }, 60_000);
 });
 
-/** `catch {}`, `catch (e) {}` and `.catch(() => {})`: a failure dropped without a word. */
-const EMPTY_CATCH = /catch\s*(\(\s*[a-z_]*\s*\))?\s*\{\s*\}|\.catch\(\s*\(\s*[a-z_]*\s*\)\s*=>\s*\{\s*\}\s*\)/;
+/**
+ * `catch {}`, `catch (e) {}`, `.catch(() => {})` and an empty `on("error", …)` listener: a failure
+ * dropped without a word.
+ */
+const EMPTY_CATCH =
+  /catch\s*(\(\s*[a-z_]*\s*\))?\s*\{\s*\}|\.catch\(\s*\(\s*[a-z_]*\s*\)\s*=>\s*\{\s*\}\s*\)|\.on\(\s*"error"\s*,\s*\(\s*[a-z_]*\s*\)\s*=>\s*(\{\s*\}|undefined)\s*\)/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -64,7 +68,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("failure ownership", () => {
-  it("has no empty catch in src/", () => {
+  it("has no empty catch or error listener in src/", () => {
     const empty = sourceFiles("src").flatMap((file) =>
       readFileSync(file, "utf8")
         .split("\n")

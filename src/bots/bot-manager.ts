@@ -410,6 +410,21 @@ export class BotManager {
     return this.byClientId.get(clientId)?.id ?? "elsewhere";
   }
 
+  /**
+   * What the manager holds for bots that have not finished: all zero once every bot has. Finished
+   * bots themselves stay listed (the last FINISHED_HISTORY) for status queries.
+   */
+  get held(): { clientIds: number; apiKeys: number; setups: number; releasing: number; memberships: number; groups: number } {
+    return {
+      clientIds: this.byClientId.size,
+      apiKeys: this.apiKeys.size,
+      setups: this.setups.size,
+      releasing: this.releasing.size,
+      memberships: this.memberships.size,
+      groups: this.options.groups?.list(undefined).length ?? 0,
+    };
+  }
+
   /** False once shutdown began. */
   get acceptingBots(): boolean {
     return !this.shuttingDown;

@@ -1,5 +1,5 @@
 /**
- * @module server/auth/api-keys
+ * @module core/api-keys
  * The server's API keys. `SPEAKING_BOTS_API_KEYS` lists them comma-separated, each either a bare
  * key or `name:key`; every key is one tenant, named by its name or by a short hash of the key.
  * Keys are kept only as SHA-256 digests and compared in constant time, so neither the comparison's

@@ -61,7 +61,7 @@ export interface ParticipationReport {
 /** The voice pipeline of one bot, as the bot sees it. */
 export interface VoicePipeline {
   start(): Promise<void>;
-  /** The bot is in the call: speak the entry message once. */
+  /** The bot is in the call: a speaking engine greets it with the entry message, once (a recorder does nothing). */
   admitted(): void;
   pushAudio(pcm: Int16Array): void;
   pushSpeakers(speakers: Speaker[]): void;

@@ -1,5 +1,5 @@
 /**
- * @module errors
+ * @module core/errors
  * One error family for the whole server. Every error carries a stable code, the HTTP status it maps
  * to, a message a person can act on, and whether retrying may help.
  */
@@ -65,7 +65,9 @@ export class AppError extends Error {
 
 /**
  * A failure reported by an outside service (meeting provider, STT, LLM, TTS). Adapters create it;
- * the pipeline decides from `retryable` whether to reconnect or give up on the turn.
+ * `retryable` says whether the same request may work later. The provider calls that are retried
+ * (leave calls, Recall's rules) follow it; the voice pipeline does not: it reopens a failed
+ * speech-to-text session after a pause and abandons a failed LLM answer or sentence either way.
  */
 export class ProviderError extends Error {
   readonly provider: string;

@@ -1,5 +1,5 @@
 /**
- * @module pipeline/turn/turn-policy
+ * @module core/turn-policy
  * When a bot may take the floor, as one typed options object with documented defaults. It can be
  * set per bot (`turn_policy` on `POST /bots`) and per persona (metadata lines); the request wins
  * over the persona, the persona over the defaults. Field names follow the spirit of LiveKit's turn

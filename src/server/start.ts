@@ -94,6 +94,8 @@ export interface RunningServer {
   bots: BotManager;
   providers: ProviderRegistry;
   limits: ServerLimits;
+  /** The built-in rooms. */
+  rooms: RoomHub;
   close(): Promise<void>;
 }
 
@@ -209,6 +211,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bots,
     providers,
     limits,
+    rooms,
     async close() {
       const result = await bots.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       logger.info(result, "bots left their meetings");

@@ -42,6 +42,27 @@ describe("Deepgram", () => {
     await waitFor(() => fake.control.includes("CloseStream"));
   });
 
+  it("closing waits for the results still owed, unless told to discard them", async () => {
+    const fake = new FakeDeepgramServer({ transcripts: ["first words", "second words"], finalDelayMs: 200 });
+    stops.push(() => fake.stop());
+    await fake.start();
+    const stt = new DeepgramSpeechToText({ apiKey: "dg-key", baseUrl: fake.url });
+    const pcm = (await loadSpeech("weather-question")).subarray(0, 16000);
+    const finals: string[] = [];
+    const kept = await stt.open({ sampleRate: 16000, language: "en-US" }, { onTranscript: (t) => t.final && finals.push(t.text), onError: () => {} });
+    kept.write(pcm);
+    kept.finalize();
+    await kept.close();
+    expect(finals).toEqual(["first words"]);
+
+    const discarded = await stt.open({ sampleRate: 16000, language: "en-US" }, { onTranscript: (t) => t.final && finals.push(t.text), onError: () => {} });
+    discarded.write(pcm);
+    discarded.finalize();
+    await discarded.close({ discard: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(finals).toEqual(["first words"]);
+  });
+
   it("refuses a bad key with the HTTP status, and reports a dropped socket as retryable", async () => {
     const fake = new FakeDeepgramServer({ transcripts: ["x"] });
     stops.push(() => fake.stop());

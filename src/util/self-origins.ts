@@ -1,5 +1,5 @@
 /**
- * @module server/self-origins
+ * @module util/self-origins
  * The origins this server answers as: its BASE_URL, an open tunnel, and its own listening address
  * (127.0.0.1, localhost and [::1] with its port, or every local interface when it listens on all).
  * They come from configuration and the socket, never from a request's Host header, so a page served

@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import { errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
 import type { MeetingProvider } from "../../meeting/meeting-provider.js";
+import { SerialQueue } from "../../util/serial-queue.js";
 import type { BotManager } from "../bot-manager.js";
 import { isFinalStatus } from "./cluster-bot-record.js";
 import { PLACEMENT_QUEUE, QUEUE_PREFIX, commandQueueOf } from "./cluster-keys.js";
@@ -59,7 +60,8 @@ export class ClusterWorker {
   private placementWorker: Worker<Placement, PlacementOutcome> | undefined;
   private commandWorker: Worker<LeaveCommand> | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
-  private publishing: Promise<void> = Promise.resolve();
+  /** Load updates reach Redis one at a time, in order. */
+  private readonly publishing = new SerialQueue();
   private paused = false;
 
   constructor(private readonly options: ClusterWorkerOptions) {
@@ -112,7 +114,7 @@ export class ClusterWorker {
     const { registry, workerId, logger, bots } = this.options;
     this.capacity.drain();
     this.publishLoad();
-    await this.publishing;
+    await this.publishing.idle();
     // Waits for launches in progress; they finish here and are then handed over like the rest.
     await this.placementWorker?.close();
     const botIds = await registry.botsOf(workerId);
@@ -140,10 +142,10 @@ export class ClusterWorker {
   /** Stops every job consumer and the heartbeat; call after the bots have left or moved. */
   async close(): Promise<void> {
     if (this.loadTimer) clearInterval(this.loadTimer);
-    this.monitor.stop();
+    await this.monitor.stop();
     await this.placementWorker?.close();
     await this.commandWorker?.close();
-    await this.publishing;
+    await this.publishing.idle();
     await this.presence.retire();
     await this.commands.close();
     await this.placements.close();
@@ -166,8 +168,8 @@ export class ClusterWorker {
 
   private publishLoad(): void {
     const load = this.load();
-    this.publishing = this.publishing
-      .then(() => this.presence.publish(load))
+    this.publishing
+      .run(() => this.presence.publish(load))
       .catch((error: unknown) => this.options.logger.warn({ err: errorMessage(error) }, "could not publish this worker's load"));
   }
 

@@ -9,6 +9,7 @@
 import type { Redis } from "ioredis";
 import { errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
+import { CancellableTask } from "../../util/cancellable-task.js";
 import { isFinalStatus } from "./cluster-bot-record.js";
 import { keys } from "./cluster-keys.js";
 import type { ClusterRegistry } from "./cluster-registry.js";
@@ -29,7 +30,7 @@ export interface FailoverMonitorOptions {
 }
 
 export class FailoverMonitor {
-  private timer: NodeJS.Timeout | undefined;
+  private checks: CancellableTask | undefined;
   private running = false;
   private connectedSince = Date.now();
   private readonly announced = new Set<string>();
@@ -41,13 +42,16 @@ export class FailoverMonitor {
 
   start(): void {
     this.options.redis.on("ready", this.onReady);
-    this.timer = setInterval(() => void this.tick(), this.options.heartbeatMs);
-    this.timer.unref();
+    // tick() handles its own failures, so the checks go on until stop().
+    this.checks = CancellableTask.every(this.options.heartbeatMs, () => this.tick(), (error) =>
+      this.options.logger.error({ err: error.message }, "failover checks stopped"),
+    );
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** Ends the checks; resolves once a check in progress has finished. */
+  async stop(): Promise<void> {
     this.options.redis.off("ready", this.onReady);
+    await this.checks?.cancel();
   }
 
   /** One look at every worker; never rejects, never overlaps the previous look. */

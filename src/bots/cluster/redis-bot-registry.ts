@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
+import { SerialQueue } from "../../util/serial-queue.js";
 import type { BotStatus } from "../bot-request.js";
 import type { BotRegistry } from "../registry/bot-store.js";
 import type { NewSavedBot, SavedBot } from "../registry/saved-bot.js";
@@ -22,7 +23,7 @@ export class RedisBotRegistry implements BotRegistry {
   private readonly placing = new AsyncLocalStorage<{ botId: string }>();
   private readonly byClientId = new Map<string, Placed>();
   /** Writes run one after another, so a bot's status never lands before its launch. */
-  private writes: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   constructor(
     private readonly registry: ClusterRegistry,
@@ -42,7 +43,7 @@ export class RedisBotRegistry implements BotRegistry {
 
   /** Resolves once every write issued so far has reached Redis (or failed and been logged). */
   flush(): Promise<void> {
-    return this.writes;
+    return this.writes.idle();
   }
 
   saveLaunch(bot: NewSavedBot): void {
@@ -77,7 +78,7 @@ export class RedisBotRegistry implements BotRegistry {
   }
 
   private write(action: () => Promise<void>): void {
-    this.writes = this.writes.then(action).catch((error: unknown) => {
+    this.writes.run(action).catch((error: unknown) => {
       this.logger.error({ err: errorMessage(error) }, "could not update the cluster registry");
     });
   }

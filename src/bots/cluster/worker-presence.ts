@@ -7,6 +7,7 @@
 import type { Redis } from "ioredis";
 import { errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
+import { CancellableTask } from "../../util/cancellable-task.js";
 import { keys } from "./cluster-keys.js";
 
 export interface WorkerLoad {
@@ -33,8 +34,8 @@ export interface PresenceOptions {
 
 /** The worker's side: register, heartbeat, publish load, retire. */
 export class WorkerPresence {
-  private timer: NodeJS.Timeout | undefined;
-  private beating: Promise<void> = Promise.resolve();
+  /** One heartbeat at a time: a slow Redis must not pile them up. */
+  private heartbeat: CancellableTask | undefined;
 
   constructor(private readonly options: PresenceOptions) {}
 
@@ -46,11 +47,10 @@ export class WorkerPresence {
       .hset(keys.worker(workerId), { base_url: baseUrl, started_at: new Date().toISOString(), pid: String(process.pid), ...loadFields(load) })
       .set(keys.alive(workerId), "1", "PX", this.options.deadAfterMs)
       .exec();
-    this.timer = setInterval(() => {
-      // One heartbeat at a time: a slow Redis must not pile them up.
-      this.beating = this.beating.then(() => this.beat());
-    }, this.options.heartbeatMs);
-    this.timer.unref();
+    // beat() handles its own failures, so the heartbeat goes on until retire().
+    this.heartbeat = CancellableTask.every(this.options.heartbeatMs, () => this.beat(), (error) =>
+      this.options.logger.error({ err: error.message }, "heartbeat stopped"),
+    );
   }
 
   /** Publishes a change of load right away (not at the next heartbeat). */
@@ -60,8 +60,7 @@ export class WorkerPresence {
 
   /** Stops the heartbeat and removes the worker, once it runs no bot (after a drain). */
   async retire(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.beating;
+    await this.heartbeat?.cancel();
     const { redis, workerId } = this.options;
     await redis.multi().srem(keys.workers, workerId).del(keys.alive(workerId), keys.worker(workerId)).exec();
   }

@@ -17,6 +17,7 @@ import { VadAnalyzer } from "../../services/vad/vad-analyzer.js";
 import type { TranscriptLine, TurnMetricsSnapshot, VoicePipeline } from "../../core/bot-contracts.js";
 import type { VoicePipelineOptions } from "../../pipeline/voice-pipeline-options.js";
 import type { SpeechServices } from "../../services/speech-services.js";
+import { SerialQueue } from "../../util/serial-queue.js";
 import { WavFileWriter } from "./wav-file-writer.js";
 
 export interface RecorderOptions extends VoicePipelineOptions {
@@ -38,9 +39,10 @@ export class MeetingRecorder implements VoicePipeline {
   private utteranceStartMs = 0;
   private readonly preRoll = new PreRollBuffer(16000 * 1.5);
   private readonly listeners: ((line: TranscriptLine) => void)[] = [];
-  private writes: Promise<void> = Promise.resolve();
+  /** Transcript lines are appended one at a time, in order. */
+  private readonly transcriptWrites = new SerialQueue();
   /** Audio waiting for the VAD's verdict before it is routed to the recogniser or the pre-roll. */
-  private routed: Promise<void> = Promise.resolve();
+  private readonly routing = new SerialQueue();
 
   constructor(private readonly options: RecorderOptions) {
     mkdirSync(options.directory, { recursive: true });
@@ -93,7 +95,13 @@ export class MeetingRecorder implements VoicePipeline {
     const audio = this.toRecogniser?.process(pcm);
     if (!audio) return;
     // Routed only once scored, so a speech start or stop falls at its exact place in the audio.
-    this.routed = this.vad.push(audio).then(() => this.route(audio));
+    const scored = this.vad.push(audio);
+    this.routing
+      .run(async () => {
+        await scored;
+        this.route(audio);
+      })
+      .catch((error: unknown) => this.options.logger.warn({ err: errorMessage(error) }, "recorder could not pass audio to speech-to-text"));
   }
 
   private route(audio: Int16Array): void {
@@ -124,7 +132,7 @@ export class MeetingRecorder implements VoicePipeline {
       () => undefined,
       (error: unknown) => error,
     );
-    await this.routed;
+    await this.routing.idle();
     this.vad.close();
     this.session?.finalize();
     try {
@@ -134,7 +142,7 @@ export class MeetingRecorder implements VoicePipeline {
     }
     this.toRecogniser?.destroy();
     this.toRecogniser = undefined;
-    await this.writes;
+    await this.transcriptWrites.idle();
     const failure = await recording;
     if (failure !== undefined) throw failure;
   }
@@ -143,8 +151,8 @@ export class MeetingRecorder implements VoicePipeline {
     const at = this.utteranceStartMs / 1000;
     const stamp = `${String(Math.floor(at / 60)).padStart(2, "0")}:${String(Math.floor(at % 60)).padStart(2, "0")}`;
     const line = `[${stamp}] ${this.speaker ?? "Someone"}: ${text}\n`;
-    this.writes = this.writes
-      .then(() => appendFile(this.transcriptPath, line))
+    this.transcriptWrites
+      .run(() => appendFile(this.transcriptPath, line))
       .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error) }, "could not write the transcript line"));
     for (const l of this.listeners) l({ role: "heard", text, speaker: this.speaker, final: true });
   }

@@ -6,6 +6,7 @@
  * rejects with that failure.
  */
 import { type FileHandle, open } from "node:fs/promises";
+import { SerialQueue } from "../../util/serial-queue.js";
 
 const HEADER_BYTES = 44;
 /** Bytes waiting for the disk, at most (~4 min of 16 kHz audio): past that the disk is not keeping up. */
@@ -32,7 +33,8 @@ function header(sampleRate: number, dataBytes: number): Buffer {
 export class WavFileWriter {
   private dataBytes = 0;
   private queuedBytes = 0;
-  private chain: Promise<void> = Promise.resolve();
+  /** Opening, writes and the final header run one at a time, in order. */
+  private readonly steps = new SerialQueue();
   private file: FileHandle | undefined;
   private failure: Error | undefined;
 
@@ -41,7 +43,7 @@ export class WavFileWriter {
     private readonly sampleRate: number,
     private readonly onError: (error: Error) => void,
   ) {
-    this.chain = this.step(async () => {
+    void this.step(async () => {
       this.file = await open(path, "w");
       await this.file.write(header(sampleRate, 0), 0, HEADER_BYTES, 0);
     });
@@ -58,7 +60,7 @@ export class WavFileWriter {
     const position = HEADER_BYTES + this.dataBytes;
     this.dataBytes += copy.length;
     this.queuedBytes += copy.length;
-    this.chain = this.step(async () => {
+    void this.step(async () => {
       this.queuedBytes -= copy.length;
       await this.file?.write(copy, 0, copy.length, position);
     });
@@ -69,7 +71,7 @@ export class WavFileWriter {
   }
 
   async close(): Promise<void> {
-    await this.chain;
+    await this.steps.idle();
     const file = this.file;
     this.file = undefined;
     if (!file) {
@@ -86,7 +88,7 @@ export class WavFileWriter {
 
   /** Runs after what is queued, unless a write already failed; never rejects. */
   private step(run: () => Promise<void>): Promise<void> {
-    return this.chain.then(async () => {
+    return this.steps.run(async () => {
       if (this.failure) return;
       try {
         await run();

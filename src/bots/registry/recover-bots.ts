@@ -4,10 +4,11 @@
  * or power loss): each unfinished bot is resumed under its old stream id, or told to leave through
  * its provider with the key it was sent with. Nothing stays in a meeting without a server.
  */
-import { setTimeout as delay } from "node:timers/promises";
 import { ProviderError, errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
 import type { ProviderRegistry } from "../../meeting/provider-registry.js";
+import { backoffDelay } from "../../util/backoff.js";
+import { retry } from "../../util/retry.js";
 import type { BotManager } from "../bot-manager.js";
 import type { BotStatus } from "../bot-request.js";
 import type { BotStore } from "./bot-store.js";
@@ -117,27 +118,26 @@ async function leaveSaved(saved: SavedBot, reason: string, deps: RecoveryDeps): 
     log.error({ provider: saved.provider }, "saved bot's provider is not configured; it may still be in its meeting");
     return false;
   }
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      // The key it was sent with, else the server's own key for that provider.
-      await provider.leave(botId, saved.apiKey ?? provider.credentials?.serverKey ?? (saved.provider === "meetingbaas" ? deps.serverApiKey : undefined));
-      record("ended", reason);
-      log.info({ reason }, "saved bot told to leave its meeting");
+  const firstPause = deps.leaveRetryDelayMs ?? LEAVE_RETRY_DELAY_MS;
+  try {
+    // The key it was sent with, else the server's own key for that provider.
+    const apiKey = saved.apiKey ?? provider.credentials?.serverKey ?? (saved.provider === "meetingbaas" ? deps.serverApiKey : undefined);
+    await retry(() => provider.leave(botId, apiKey), {
+      attempts: LEAVE_ATTEMPTS,
+      delayMs: (error, attempt) => (!alreadyGone(error) && retryable(error) ? backoffDelay({ initialMs: firstPause, maxMs: firstPause * 16, factor: 4 }, attempt) : undefined),
+    });
+    record("ended", reason);
+    log.info({ reason }, "saved bot told to leave its meeting");
+    return true;
+  } catch (error) {
+    if (alreadyGone(error)) {
+      record("ended", `${reason}; the provider had already ended it`);
+      log.info("saved bot had already left its meeting");
       return true;
-    } catch (error) {
-      if (alreadyGone(error)) {
-        record("ended", `${reason}; the provider had already ended it`);
-        log.info("saved bot had already left its meeting");
-        return true;
-      }
-      if (attempt < LEAVE_ATTEMPTS && retryable(error)) {
-        await delay((deps.leaveRetryDelayMs ?? LEAVE_RETRY_DELAY_MS) * 4 ** (attempt - 1));
-        continue;
-      }
-      record("failed", `could not make it leave: ${errorMessage(error)}`);
-      log.error({ err: errorMessage(error) }, "saved bot could not be told to leave; it may still be in its meeting");
-      return false;
     }
+    record("failed", `could not make it leave: ${errorMessage(error)}`);
+    log.error({ err: errorMessage(error) }, "saved bot could not be told to leave; it may still be in its meeting");
+    return false;
   }
 }
 

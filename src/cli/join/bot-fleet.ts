@@ -4,6 +4,7 @@
  * replacement for one that failed (a bounded number of times), and making them all leave. It also
  * follows who holds the meeting's floor (GET /meetings), for the status table.
  */
+import { CancellableTask } from "../../util/cancellable-task.js";
 import type { BotStatus, PersonaSummary, SpeakingBotsClient } from "../api-client.js";
 
 export interface FleetBot {
@@ -31,7 +32,8 @@ export interface FleetOptions {
 
 export class BotFleet {
   readonly bots: FleetBot[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** Status polling, while watching: one round at a time, so a failed bot is relaunched once. */
+  private polling: CancellableTask | undefined;
   /** The meeting URL bots are sent to; a built-in room's link (with its token) once the first bot opened it. */
   private meetingUrl: string;
   /** Undefined until known, and for good once the server turns out not to list meetings. */
@@ -50,7 +52,7 @@ export class BotFleet {
 
   /** Polls every bot's status until stopped. */
   watch(intervalMs = 1000): void {
-    this.timer = setInterval(() => void this.refresh(), intervalMs);
+    this.polling = CancellableTask.every(intervalMs, () => this.refresh(), (error) => this.options.log(`status polling stopped: ${error.message}`));
   }
 
   async refresh(): Promise<void> {
@@ -61,7 +63,10 @@ export class BotFleet {
 
   /** Asks every bot to leave and waits until each reports ended (or the time runs out). */
   async leaveAll(timeoutMs: number): Promise<boolean> {
-    if (this.timer) clearInterval(this.timer);
+    // A round in progress finishes first, so no relaunch starts once the bots are told to leave.
+    const polling = this.polling;
+    this.polling = undefined;
+    await polling?.cancel();
     const live = this.bots.filter((bot) => bot.botId && bot.status !== "ended" && bot.status !== "failed" && bot.status !== "gave up");
     await Promise.all(live.map((bot) => this.options.client.leave(bot.botId as string).catch((error: Error) => this.options.log(`${bot.label}: leave failed: ${error.message}`))));
     const deadline = Date.now() + timeoutMs;
@@ -122,7 +127,7 @@ export class BotFleet {
     } catch (error) {
       bot.error = (error as Error).message;
     }
-    if (bot.status === "failed" && this.timer) await this.restart(bot);
+    if (bot.status === "failed" && this.polling) await this.restart(bot);
   }
 
   private async restart(bot: FleetBot): Promise<void> {

@@ -179,6 +179,11 @@ export class RoomHub {
     if (member) this.rooms.get(member.roomName)?.setVoiceState(member.participant.id, state);
   }
 
+  /** What the hub holds now; all zero (and no clock) once every room has emptied. */
+  get held(): { rooms: number; bots: number; callbacks: number; emptyRoomTimers: number; clockRunning: boolean } {
+    return { rooms: this.rooms.size, bots: this.bots.size, callbacks: this.callbacks.size, emptyRoomTimers: this.emptySince.size, clockRunning: this.timer !== undefined };
+  }
+
   stop(): void {
     for (const member of this.bots.values()) member.leave();
     this.bots.clear();

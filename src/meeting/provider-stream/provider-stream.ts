@@ -8,6 +8,7 @@
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
 import type { Speaker } from "../../core/speaker.js";
+import { Backoff } from "../../util/backoff.js";
 
 export interface ProviderStreamOptions {
   url: string;
@@ -31,8 +32,10 @@ export interface ProviderStreamEvents {
 export class ProviderStream extends EventEmitter<ProviderStreamEvents> {
   private socket: WebSocket | undefined;
   private closed = false;
-  private attempt = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly redial = new Backoff({ initialMs: 1000, maxMs: 60_000 });
+  /** Aborted by close(): ends a pending re-dial pause and its timer. */
+  private readonly closing = new AbortController();
+  private redialPending = false;
 
   constructor(private readonly options: ProviderStreamOptions) {
     super();
@@ -45,7 +48,7 @@ export class ProviderStream extends EventEmitter<ProviderStreamEvents> {
       this.socket = socket;
       socket.binaryType = "nodebuffer";
       socket.once("open", () => {
-        this.attempt = 0;
+        this.redial.reset();
         socket.send(
           JSON.stringify({ protocol_version: this.options.protocolVersion ?? 1, bot_id: this.options.botId, offset: 0.0, sample_rate: this.options.sampleRate }),
         );
@@ -92,19 +95,18 @@ export class ProviderStream extends EventEmitter<ProviderStreamEvents> {
   /** Leaves: a plain close with no application code, like the real bot. */
   close(): void {
     this.closed = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.closing.abort();
     this.socket?.close();
   }
 
   /** One pending re-dial at most: a failed dial both rejects and closes, and each asks for a retry. */
   private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return;
-    const delay = Math.min(60_000, 1000 * 2 ** this.attempt);
-    this.attempt += 1;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (!this.closed) this.connect().catch(() => this.scheduleReconnect());
-    }, delay);
-    this.reconnectTimer.unref();
+    if (this.closed || this.redialPending) return;
+    this.redialPending = true;
+    // The pause never rejects; a dial that fails asks for the next one.
+    void this.redial.wait({ signal: this.closing.signal, ref: false }).then((waited) => {
+      this.redialPending = false;
+      if (waited && !this.closed) this.connect().catch(() => this.scheduleReconnect());
+    });
   }
 }

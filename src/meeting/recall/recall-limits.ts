@@ -8,6 +8,7 @@
  * failed on the network is not retried: a bot may have been created.
  */
 import { ProviderError } from "../../core/errors.js";
+import { retry } from "../../util/retry.js";
 import { ProviderHttpError } from "../provider-http.js";
 
 export const CREATES_PER_MINUTE = 60;
@@ -75,16 +76,6 @@ export interface RetryBudget {
   sleep: Sleep;
 }
 
-export async function withRetries<T>(call: () => Promise<T>, budget: RetryBudget): Promise<T> {
-  let waited = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      const delay = retryDelayMs(error, attempt);
-      if (delay === undefined || attempt >= budget.attempts || waited + delay > budget.maxWaitMs) throw error;
-      waited += delay;
-      await budget.sleep(delay);
-    }
-  }
+export function withRetries<T>(call: () => Promise<T>, budget: RetryBudget): Promise<T> {
+  return retry(call, { attempts: budget.attempts, delayMs: retryDelayMs, maxWaitMs: budget.maxWaitMs, sleep: budget.sleep });
 }

@@ -5,6 +5,7 @@
  * Attendee and Svix do), every outcome recorded for the tests to read.
  */
 import { errorMessage } from "../../core/errors.js";
+import { backoffDelay, sleep } from "../../util/backoff.js";
 import { SerialQueue } from "../../util/serial-queue.js";
 
 export interface Delivery {
@@ -46,6 +47,7 @@ export class WebhookSender {
 
   private async deliver(delivery: Delivery, text: string, headers: (text: string) => Record<string, string>): Promise<void> {
     const attempts = this.options.attempts ?? 3;
+    const firstRetryMs = this.options.firstRetryMs ?? 100;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
         const response = await fetch(delivery.url, {
@@ -64,7 +66,7 @@ export class WebhookSender {
         delivery.attempts.push(0);
         delivery.error = errorMessage(error);
       }
-      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, (this.options.firstRetryMs ?? 100) * 2 ** (attempt - 1)));
+      if (attempt < attempts) await sleep(backoffDelay({ initialMs: firstRetryMs, maxMs: firstRetryMs * 2 ** attempts }, attempt));
     }
   }
 }

@@ -9,13 +9,15 @@ import { PreRollBuffer } from "../../audio/pre-roll.js";
 import { errorMessage } from "../../core/errors.js";
 import { HeldSttInput } from "../../services/stt/held-stt-input.js";
 import type { SpeechToText, SttSession, Transcript } from "../../services/stt/speech-to-text.js";
+import { Backoff } from "../../util/backoff.js";
 import { type Direction, type Frame, type Speaker, frame } from "../frames.js";
 import { FrameProcessor } from "../processor.js";
 import { PIPELINE_RATE } from "./audio-input.js";
 
 /** Covers the VAD's 250 ms start window plus scoring delays under load. */
 const PRE_ROLL_MS = 1000;
-const MAX_BACKOFF_MS = 8000;
+/** Reopening a failed session waits 0.5, 1, 2, 4, then 8 s at most. */
+const REOPEN_BACKOFF = { initialMs: 500, maxMs: 8000 };
 /** Speech held while the recogniser's session opens or reopens. */
 const MAX_HELD_MS = 10_000;
 
@@ -25,7 +27,9 @@ export class TranscriptionStage extends FrameProcessor {
   private readonly preRoll = new PreRollBuffer((PRE_ROLL_MS / 1000) * PIPELINE_RATE);
   private listening = false;
   private speaker: string | null = null;
-  private failures = 0;
+  private readonly reopen = new Backoff(REOPEN_BACKOFF);
+  /** Aborted on end, cancel and cleanup: a pending reopen pause ends with its timer. */
+  private readonly stopping = new AbortController();
   private stopped = false;
 
   constructor(
@@ -58,7 +62,7 @@ export class TranscriptionStage extends FrameProcessor {
         break;
       case "end":
       case "cancel":
-        this.stopped = true;
+        this.stop();
         break;
     }
     await this.push(f, direction);
@@ -79,7 +83,7 @@ export class TranscriptionStage extends FrameProcessor {
         // The bot may have left while the session was opening.
         if (this.stopped) return this.closeSession(session);
         this.input.attach(session);
-        this.failures = 0;
+        this.reopen.reset();
       })
       .catch((error: unknown) => this.failed(error))
       .finally(() => {
@@ -92,16 +96,20 @@ export class TranscriptionStage extends FrameProcessor {
     this.logger.warn({ err: errorMessage(error) }, "speech-to-text failed; reopening");
     void this.closeSession(this.input.detach());
     if (this.stopped) return;
-    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures);
-    this.failures += 1;
-    setTimeout(() => {
-      if (!this.stopped) void this.open();
-    }, delay).unref();
+    // The pause never rejects, and open() owns its own failures.
+    void this.reopen.wait({ signal: this.stopping.signal, ref: false }).then((waited) => {
+      if (waited && !this.stopped) void this.open();
+    });
     void this.pushError(error instanceof Error ? error : new Error(errorMessage(error)));
   }
 
-  protected override async cleanup(): Promise<void> {
+  private stop(): void {
     this.stopped = true;
+    this.stopping.abort();
+  }
+
+  protected override async cleanup(): Promise<void> {
+    this.stop();
     this.input.clear();
     await this.closeSession(this.input.detach(), { discard: true });
   }

@@ -6,6 +6,7 @@
  * servers, where function calling is reliable.
  */
 import { existsSync } from "node:fs";
+import { AsyncQueue } from "../../util/async-queue.js";
 import { SerialQueue } from "../../util/serial-queue.js";
 import { ProviderError, errorMessage } from "../../core/errors.js";
 import type { ChatMessage, LanguageModel, LlmEvent, LlmRequest } from "./language-model.js";
@@ -46,29 +47,19 @@ export class LocalGgufLanguageModel implements LanguageModel {
   }
 
   async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
-    const chunks: string[] = [];
-    let wake: (() => void) | undefined;
-    let finished = false;
-    let failure: unknown;
-    const turn = this.turns.run(() =>
-      this.answer(request, (text) => {
-        chunks.push(text);
-        wake?.();
-      }),
-    );
+    const chunks = new AsyncQueue<string>();
+    const turn = this.turns.run(() => this.answer(request, (text) => chunks.push(text)));
     turn.then(
-      () => (finished = true),
-      (error: unknown) => (failure = error),
-    ).finally(() => wake?.());
-    while (true) {
-      const next = chunks.shift();
-      if (next !== undefined) {
-        yield { type: "text", text: next };
-        continue;
-      }
-      if (failure !== undefined) throw failure instanceof ProviderError ? failure : new ProviderError("local-gguf", errorMessage(failure), { retryable: false });
-      if (finished || request.signal.aborted) break;
-      await new Promise<void>((resolve) => (wake = resolve));
+      () => chunks.end(),
+      (error: unknown) => chunks.fail(error instanceof ProviderError ? error : new ProviderError("local-gguf", errorMessage(error), { retryable: false })),
+    );
+    // An aborted answer stops at once, even while it still waits for its turn on the model.
+    const onAbort = () => chunks.end();
+    request.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const text of chunks) yield { type: "text", text };
+    } finally {
+      request.signal.removeEventListener("abort", onAbort);
     }
     yield { type: "done", finishReason: request.signal.aborted ? "aborted" : "stop" };
   }

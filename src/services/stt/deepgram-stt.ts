@@ -8,6 +8,7 @@
 import WebSocket from "ws";
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../core/errors.js";
+import { DRAIN_TIMEOUT_MS, socketClosed } from "./socket-drain.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "./speech-to-text.js";
 
 export interface DeepgramOptions {
@@ -50,11 +51,17 @@ class DeepgramSession implements SttSession {
     socket.on("message", (data, isBinary) => {
       if (!isBinary) this.onMessage(data.toString());
     });
+    // A socket error is always followed by its close, which reports it with the reason.
+    let socketError: Error | undefined;
+    socket.on("error", (error) => {
+      socketError = error;
+    });
     socket.on("close", (code, reason) => {
       clearInterval(this.keepAlive);
-      if (!this.closing) handlers.onError(new ProviderError("deepgram", `connection closed (${code} ${reason.toString()})`, { retryable: true }));
+      if (this.closing) return;
+      const why = socketError ? `: ${errorMessage(socketError)}` : "";
+      handlers.onError(new ProviderError("deepgram", `connection closed (${code} ${reason.toString()})${why}`, { retryable: true, cause: socketError }));
     });
-    socket.on("error", () => {});
   }
 
   write(audio: Int16Array): void {
@@ -65,10 +72,14 @@ class DeepgramSession implements SttSession {
     this.sendJson({ type: "Finalize" });
   }
 
-  async close(): Promise<void> {
+  async close(options: { discard?: boolean } = {}): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
     clearInterval(this.keepAlive);
+    // Deepgram answers CloseStream with the results of the audio it still holds, then closes.
+    const draining = this.socket.readyState === WebSocket.OPEN && !options.discard;
     this.sendJson({ type: "CloseStream" });
+    if (draining) await socketClosed(this.socket, DRAIN_TIMEOUT_MS);
     this.socket.close(1000);
   }
 

@@ -7,6 +7,7 @@
 import WebSocket from "ws";
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../core/errors.js";
+import { DRAIN_TIMEOUT_MS, socketClosed } from "./socket-drain.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "./speech-to-text.js";
 
 export interface GladiaOptions {
@@ -40,10 +41,16 @@ class GladiaSession implements SttSession {
       const { utterance, is_final } = message.data.data;
       if (utterance.text.trim()) handlers.onTranscript({ text: utterance.text.trim(), final: is_final, language: utterance.language ?? null });
     });
-    socket.on("close", (code) => {
-      if (!this.closing) handlers.onError(new ProviderError("gladia", `connection closed (${code})`, { retryable: true }));
+    // A socket error is always followed by its close, which reports it with the reason.
+    let socketError: Error | undefined;
+    socket.on("error", (error) => {
+      socketError = error;
     });
-    socket.on("error", () => {});
+    socket.on("close", (code) => {
+      if (this.closing) return;
+      const why = socketError ? `: ${errorMessage(socketError)}` : "";
+      handlers.onError(new ProviderError("gladia", `connection closed (${code})${why}`, { retryable: true, cause: socketError }));
+    });
   }
 
   write(audio: Int16Array): void {
@@ -53,9 +60,14 @@ class GladiaSession implements SttSession {
   /** Gladia ends utterances with its own endpointing; there is nothing to flush. */
   finalize(): void {}
 
-  async close(): Promise<void> {
+  async close(options: { discard?: boolean } = {}): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: "stop_recording" }));
+    if (this.socket.readyState === WebSocket.OPEN) {
+      // After stop_recording Gladia post-processes what it holds, sends the last results and closes.
+      this.socket.send(JSON.stringify({ type: "stop_recording" }));
+      if (!options.discard) await socketClosed(this.socket, DRAIN_TIMEOUT_MS);
+    }
     this.socket.close(1000);
   }
 }

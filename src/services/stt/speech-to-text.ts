@@ -27,7 +27,10 @@ export interface SttSessionOptions {
 
 export interface SttSessionHandlers {
   onTranscript(transcript: Transcript): void;
-  /** A failure of the session; the caller reopens a session when `retryable`. */
+  /**
+   * The session failed and is finished. The caller closes it and opens a new one after a growing
+   * pause, whatever `retryable` says: a recogniser that keeps failing shows in the error count.
+   */
   onError(error: ProviderError): void;
 }
 
@@ -37,15 +40,19 @@ export interface SttSession {
   /** The user stopped talking: produce the final transcript of what is buffered now. */
   finalize(): void;
   /**
-   * Ends the session. By default what was already written is still transcribed first; with
-   * `discard` (the listener is gone) queued work may be dropped, so it frees shared capacity at once.
+   * Ends the session. By default what was already written is still transcribed first (a cloud
+   * recogniser gets a few seconds to send its last results); with `discard` (the listener is gone)
+   * queued work is dropped, so it frees shared capacity at once.
    */
   close(options?: { discard?: boolean }): Promise<void>;
 }
 
 export interface SpeechToText {
   readonly name: string;
-  /** Rates the provider accepts. The pipeline always sends 16 kHz, which every recogniser here takes. */
+  /**
+   * Rates the provider accepts, for reference: nothing negotiates them. The pipeline always sends
+   * 16 kHz, which every recogniser here takes.
+   */
   readonly sampleRates: readonly number[];
   open(options: SttSessionOptions, handlers: SttSessionHandlers): Promise<SttSession>;
 }

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { z } from "zod";
 import { ProviderError, errorMessage } from "../../core/errors.js";
+import { AsyncQueue } from "../../util/async-queue.js";
 import { cartesiaSpeed } from "./speech-speed.js";
 import type { SynthesisOptions, TextToSpeech } from "./text-to-speech.js";
 
@@ -46,32 +47,24 @@ export class CartesiaTextToSpeech implements TextToSpeech {
     const socket = await this.connect();
     if (options.signal.aborted) return;
     const contextId = `${options.context}-${randomUUID()}`;
-    const queue: ContextEvent[] = [];
-    let wake: (() => void) | undefined;
+    const audio = new AsyncQueue<Int16Array>();
     this.contexts.set(contextId, (event) => {
-      queue.push(event);
-      wake?.();
+      if ("audio" in event) audio.push(event.audio);
+      else if ("done" in event) audio.end();
+      else audio.fail(event.error);
     });
     const onAbort = () => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ context_id: contextId, cancel: true }));
-      wake?.();
+      audio.end();
     };
     options.signal.addEventListener("abort", onAbort, { once: true });
-    const timeout = setTimeout(() => this.contexts.get(contextId)?.({ error: new ProviderError("cartesia", "no audio within the time limit", { retryable: true }) }), this.options.firstChunkTimeoutMs ?? 5000);
+    const timeout = setTimeout(() => audio.fail(new ProviderError("cartesia", "no audio within the time limit", { retryable: true })), this.options.firstChunkTimeoutMs ?? 5000);
     try {
       socket.send(JSON.stringify(this.request(text, contextId, options)));
-      while (!options.signal.aborted) {
-        const event = queue.shift();
-        if (!event) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          continue;
-        }
-        if ("error" in event) throw event.error;
-        if ("done" in event) return;
+      for await (const chunk of audio) {
+        if (options.signal.aborted) return;
         clearTimeout(timeout);
-        yield event.audio;
+        yield chunk;
       }
     } finally {
       clearTimeout(timeout);

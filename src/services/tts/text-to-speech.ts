@@ -22,7 +22,9 @@ export interface TextToSpeech {
   readonly name: string;
   /**
    * Streams PCM s16le mono for `text` at `options.sampleRate`. Stops (returns) promptly when the
-   * signal aborts. `context` groups sentences of one reply so a provider can keep prosody continuous.
+   * signal aborts. `context` names the reply the sentence belongs to (`turn-<id>`); a provider may
+   * use it to label its requests, but each sentence is synthesised on its own: nothing carries
+   * prosody from one sentence to the next.
    */
   synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array>;
 }

@@ -6,6 +6,7 @@
  */
 import { FrameChunker } from "../../audio/frame-chunker.js";
 import { dbfs, int16ToFloat32 } from "../../audio/pcm.js";
+import { SerialQueue } from "../../util/serial-queue.js";
 import type { VadEvent, VadParams, VoiceActivityModel, VoiceActivityStream } from "./voice-activity.js";
 
 export interface VadTransition {
@@ -39,7 +40,8 @@ export class VadAnalyzer {
   private runMs = 0;
   private smoothedVolume = 0;
   private receivedMs = 0;
-  private chain: Promise<void> = Promise.resolve();
+  /** Windows are scored one at a time, in order. */
+  private readonly scoring = new SerialQueue();
   private pending = 0;
   private closed = false;
   lastProbability = 0;
@@ -76,21 +78,16 @@ export class VadAnalyzer {
    * place in the audio however late the scoring runs on a busy machine.
    */
   push(pcm: Int16Array): Promise<void> {
-    if (this.closed) return this.chain;
+    if (this.closed) return this.scoring.idle();
     for (const window of this.chunker.push(pcm)) {
       if (this.pending >= this.maxPending) {
         this.droppedWindows += 1;
         continue;
       }
       this.pending += 1;
-      this.chain = this.chain
-        .then(() => this.analyse(window))
-        .catch((error: unknown) => this.scoringFailed(error))
-        .finally(() => {
-          this.pending -= 1;
-        });
+      void this.scoring.run(() => this.scoreWindow(window));
     }
-    return this.chain;
+    return this.scoring.idle();
   }
 
   /** Windows received but not yet scored. */
@@ -100,7 +97,7 @@ export class VadAnalyzer {
 
   /** Resolves once every window pushed so far has been scored. */
   settled(): Promise<void> {
-    return this.chain;
+    return this.scoring.idle();
   }
 
   reset(): void {
@@ -121,6 +118,17 @@ export class VadAnalyzer {
   /** No further windows are scored and no further transition is reported (the bot is leaving). */
   close(): void {
     this.closed = true;
+  }
+
+  /** Never rejects: a failure is handled before the next window is scored. */
+  private async scoreWindow(window: Int16Array): Promise<void> {
+    try {
+      await this.analyse(window);
+    } catch (error) {
+      this.scoringFailed(error);
+    } finally {
+      this.pending -= 1;
+    }
   }
 
   private async analyse(window: Int16Array): Promise<void> {

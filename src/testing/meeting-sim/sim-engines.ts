@@ -8,24 +8,14 @@
 import { FLOOR_CHECK_INSTRUCTION } from "../../pipeline/turn/llm-floor-check.js";
 import type { LanguageModel, LlmEvent, LlmRequest } from "../../services/llm/language-model.js";
 import type { SynthesisOptions, TextToSpeech } from "../../services/tts/text-to-speech.js";
+import { sleep } from "../../util/backoff.js";
 
 export const SIM_DELAYS = { vadStartMs: 250, vadStopMs: 300, sttFinalMs: 150, llmFirstTokenMs: 200, ttsFirstAudioMs: 80 } as const;
 const MS_PER_WORD = 300;
 
 /** Waits on the global timers (so fake timers drive it); resolves false if the signal aborts first. */
 export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return sleep(ms, { signal });
 }
 
 export class ScriptedLanguageModel implements LanguageModel {

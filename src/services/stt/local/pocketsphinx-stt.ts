@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from "node:os";
 import { ProviderError, errorMessage } from "../../../core/errors.js";
+import { SerialQueue } from "../../../util/serial-queue.js";
 import type { SpeechToText, SttSession, SttSessionHandlers, SttSessionOptions } from "../speech-to-text.js";
 import { DecoderPool, type DecoderPoolStats } from "./decoder-pool.js";
 import { loadPocketSphinx, type PocketSphinxApi } from "./pocketsphinx-library.js";
@@ -16,7 +17,7 @@ import { pronounce } from "./pronounce.js";
 const INTERIM_EVERY_SAMPLES = 8000;
 
 class PocketSphinxSession implements SttSession {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly steps = new SerialQueue();
   /** The decoder leased for the utterance in progress. */
   private decoder: unknown;
   private sinceInterim = 0;
@@ -64,7 +65,7 @@ class PocketSphinxSession implements SttSession {
     this.closing = true;
     // Discarding skips the steps still queued, so a decoder lease another bot waits for comes free now.
     if (options.discard) this.closed = true;
-    await this.chain;
+    await this.steps.idle();
     this.closed = true;
     // An utterance cut short by the bot leaving still gives its decoder back, clean.
     await this.endUtterance().catch((error: unknown) => this.reportFailure(error));
@@ -106,9 +107,14 @@ class PocketSphinxSession implements SttSession {
   /** Steps run one at a time; none is accepted once closing started, so none can touch a returned decoder. */
   private enqueue(step: () => Promise<void>): void {
     if (this.closed) return;
-    this.chain = this.chain
-      .then(() => (this.closed ? undefined : step()))
-      .catch((error: unknown) => this.reportFailure(error));
+    void this.steps.run(async () => {
+      if (this.closed) return;
+      try {
+        await step();
+      } catch (error) {
+        this.reportFailure(error);
+      }
+    });
   }
 
   private reportFailure(error: unknown): void {

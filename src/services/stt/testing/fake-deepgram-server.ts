@@ -76,8 +76,12 @@ export class FakeDeepgramServer {
         setTimeout(() => socket.readyState === socket.OPEN && socket.send(results(text, true)), this.options.finalDelayMs ?? 0);
       }
       if (message.type === "CloseStream") {
-        socket.send(JSON.stringify({ type: "Metadata", request_id: "fake", duration: 0 }));
-        socket.close(1000);
+        // As Deepgram does: the results still owed go out first, then the metadata, then the close.
+        setTimeout(() => {
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(JSON.stringify({ type: "Metadata", request_id: "fake", duration: 0 }));
+          socket.close(1000);
+        }, this.options.finalDelayMs ?? 0);
       }
     });
   }

@@ -51,7 +51,11 @@ export class FakeGladiaServer {
       ws.send(JSON.stringify({ type: "transcript", session_id: "s", created_at: new Date().toISOString(), data: { id: "u1", is_final: isFinal, utterance: { text, language: "en", start: 0, end: 1, channel: 0 } } }));
     ws.on("message", (data: Buffer, isBinary) => {
       if (!isBinary) {
-        if (JSON.parse(data.toString()).type === "stop_recording") this.stopped += 1;
+        if (JSON.parse(data.toString()).type === "stop_recording") {
+          this.stopped += 1;
+          // Nothing is left to post-process here: the session ends at once, as Gladia ends it.
+          ws.close(1000);
+        }
         return;
       }
       bytes += data.length;
