@@ -13,6 +13,7 @@ import { BargeInStage } from "./barge-in.js";
 import { FloorGateStage, unheardSentences } from "./floor-gate.js";
 import { SpeakerAttributionStage } from "./speaker-attribution.js";
 import { UserTurnStage } from "./user-turn.js";
+import { DEFAULT_VAD } from "../../core/vad-defaults.js";
 
 const roster = (speaking: string | null, names = ["Alice", "Bob"]): Speaker[] =>
   names.map((name, i) => ({ name, id: i + 1, isSpeaking: name === speaking, timestamp: 0 }));
@@ -131,7 +132,7 @@ describe("user turn", () => {
 describe("speaker attribution", () => {
   it("names the participant flagged speaking for most of the utterance, minus the VAD's delays", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     await probe.send(frame("speakers-update", { speakers: roster("Alice") }));
     await vi.advanceTimersByTimeAsync(600);
     await probe.send(frame("speakers-update", { speakers: roster("Bob") }));
@@ -147,7 +148,7 @@ describe("speaker attribution", () => {
 
   it("learns whose voice a diarization label is, and uses it when no speaker event came", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     const heard = (text: string) => frame("transcription", { text, speaker: null, language: "en-US", diarization: "1" });
     await probe.send(frame("speakers-update", { speakers: roster("Bob") }), frame("user-started-speaking"));
     await vi.advanceTimersByTimeAsync(1000);
@@ -161,7 +162,7 @@ describe("speaker attribution", () => {
 
   it("takes an entry that only ever lights up while the bot talks for the bot itself", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     const names = ["Alice", "Meeting Bot 7"];
     await probe.send(frame("speakers-update", { speakers: roster(null, names) }));
     expect(ctx.roster.humanCount()).toBe(2);
@@ -180,7 +181,7 @@ describe("speaker attribution", () => {
 
   it("keeps the recogniser's guess, or the only person present, when nobody was flagged", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     await probe.send(frame("speakers-update", { speakers: roster(null, ["Alice"]) }), said("hello"));
     expect(probe.of("transcription")[0]?.speaker).toBe("Alice");
   });
