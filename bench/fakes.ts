@@ -16,10 +16,19 @@ export interface BenchFakes {
   stop(): Promise<void>;
 }
 
-export async function startFakes(): Promise<BenchFakes> {
+/** What the LLM answers: the overhead and scale sections use a short reply sent at once. */
+export interface LlmScript {
+  reply: string;
+  /** Time between streamed words after the first. */
+  tokenDelayMs: number;
+}
+
+const SHORT_REPLY: LlmScript = { reply: "Okay, sunny.", tokenDelayMs: 0 };
+
+export async function startFakes(llmScript: LlmScript = SHORT_REPLY): Promise<BenchFakes> {
   const baas = new FakeMeetingBaas({ apiKeys: ["bench-key"], script: { participants: ["Alice"], connectDelayMs: 10 } });
   const deepgram = new FakeDeepgramServer({ apiKey: "bench-dg", transcripts: ["What is the weather like in Paris today?"], finalDelayMs: INJECTED.sttFinalMs });
-  const llm = new FakeOpenAiServer({ replies: [{ text: "Okay, sunny." }], firstTokenDelayMs: INJECTED.llmFirstTokenMs });
+  const llm = new FakeOpenAiServer({ replies: [{ text: llmScript.reply }], firstTokenDelayMs: INJECTED.llmFirstTokenMs, tokenDelayMs: llmScript.tokenDelayMs });
   const cartesia = new FakeCartesiaServer({ apiKey: "bench-ca", firstChunkDelayMs: INJECTED.ttsFirstAudioMs, msPerCharacter: 50 });
   const env = {
     MEETING_BAAS_API_URL: await baas.start(),

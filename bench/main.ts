@@ -19,6 +19,7 @@ import { measureOverhead } from "./overhead.js";
 import { processPerBotRssMb } from "./process-per-bot.js";
 import { type ScaleStep, measureScale, scaleSummaryLine } from "./scale.js";
 import { searchLargestRealTime } from "./scale-search.js";
+import { measureTurnLatency } from "./turn-latency.js";
 import { compareVad } from "./vad-peer.js";
 
 const line = (text = "") => process.stdout.write(`${text}\n`);
@@ -26,8 +27,8 @@ const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "
 
 function planFor(quick: boolean) {
   return quick
-    ? { overhead: [1, 2] as const, scale: [3], scaleMs: 4000, scaleResolution: Number.POSITIVE_INFINITY, vadStreams: 0, memoryCycles: { bots: 2, rounds: 1 } }
-    : { overhead: [10, 20] as const, scale: [10, 25, 50, 75, 100], scaleMs: 20_000, scaleResolution: 5, vadStreams: 50, memoryCycles: { bots: 30, rounds: 4 } };
+    ? { overhead: [1, 2] as const, turn: [1, 2] as const, scale: [3], scaleMs: 4000, scaleResolution: Number.POSITIVE_INFINITY, vadStreams: 0, memoryCycles: { bots: 2, rounds: 1 } }
+    : { overhead: [10, 20] as const, turn: [4, 8] as const, scale: [10, 25, 50, 75, 100], scaleMs: 20_000, scaleResolution: 5, vadStreams: 50, memoryCycles: { bots: 30, rounds: 4 } };
 }
 
 function printStep(step: ScaleStep): void {
@@ -49,6 +50,15 @@ async function main(options: BenchOptions): Promise<void> {
     line(`   overhead ms     p50 ${fmt(overhead.overheadMs.p50)}  p95 ${fmt(overhead.overheadMs.p95)}  p99 ${fmt(overhead.overheadMs.p99)}`);
     line(`   VAD stop → first audio out ms  p50 ${fmt(overhead.firstAudioOutMs.p50)}  p95 ${fmt(overhead.firstAudioOutMs.p95)}`);
     headline.push(`overhead p95 ${fmt(overhead.overheadMs.p95)} ms`);
+  }
+
+  if (only.has("turn")) {
+    const turn = await measureTurnLatency(plan.turn[0], plan.turn[1]);
+    result.turnLatency = turn;
+    const at = (stage: string) => `${fmt(turn.stages[stage]?.p50)}/${fmt(turn.stages[stage]?.p95)}`;
+    line(`\n1b. Turn latency, a three-sentence answer streamed at 40 words/s (${turn.turns} turns, ${turn.bots} bots)`);
+    line(`   VAD stop → first audio out ms  p50 ${fmt(turn.firstAudioOutMs.p50)}  p95 ${fmt(turn.firstAudioOutMs.p95)}  (stages p50/p95: transcript ${at("transcript")}, first token ${at("llm_first_token")}, first TTS audio ${at("tts_first_audio")})`);
+    line(`   end of speech → first audio out ms (adds the ${turn.vadStopMs} ms stop delay)  p50 ${fmt(turn.endOfSpeechToAudioMs.p50)}  p95 ${fmt(turn.endOfSpeechToAudioMs.p95)}`);
   }
 
   let scale: ScaleStep[] = [];

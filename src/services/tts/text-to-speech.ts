@@ -25,4 +25,9 @@ export interface TextToSpeech {
    * signal aborts. `context` groups sentences of one reply so a provider can keep prosody continuous.
    */
   synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array>;
+  /**
+   * The reply `context` has no more sentences: a provider that holds one synthesis context per reply
+   * closes it. Idempotent; engines without contexts leave it out.
+   */
+  endReply?(context: string): void;
 }
