@@ -15,6 +15,8 @@ import { measureOverhead } from "./overhead.js";
 export const REALISTIC_REPLY: LlmScript = {
   reply: "Well, the forecast for Paris today looks mostly sunny and warm, with a light breeze in the afternoon. Take sunglasses if you go out. It should stay dry until the weekend.",
   tokenDelayMs: 25,
+  // A fast voice: its length does not change the latency, and shorter replies keep the run short.
+  ttsMsPerCharacter: 15,
 };
 
 export interface TurnLatency {
