@@ -114,6 +114,11 @@ export const configSchema = z.object({
   /** The stop delay; see core/vad-defaults for why 300 ms. */
   VAD_MIN_SILENCE_MS: number(DEFAULT_VAD.minSilenceMs).pipe(z.number().min(0)),
   VAD_MIN_VOLUME: number(DEFAULT_VAD.minVolume).pipe(z.number().min(0).max(1)),
+  /**
+   * Worker threads scoring the VAD; unset or 0 scores on the main thread. Opt-in until a run on an
+   * idle machine shows the threads pay for themselves (BENCHMARKS.md, section 2).
+   */
+  VAD_THREADS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(0).max(64).optional()),
 
   BOT_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
