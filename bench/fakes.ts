@@ -16,11 +16,22 @@ export interface BenchFakes {
   stop(): Promise<void>;
 }
 
-export async function startFakes(): Promise<BenchFakes> {
+/** What the LLM answers: the overhead and scale sections use a short reply sent at once. */
+export interface LlmScript {
+  reply: string;
+  /** Time between streamed words after the first. */
+  tokenDelayMs: number;
+  /** Length of the voice per character of text (the bots wait for it before the next question). */
+  ttsMsPerCharacter: number;
+}
+
+const SHORT_REPLY: LlmScript = { reply: "Okay, sunny.", tokenDelayMs: 0, ttsMsPerCharacter: 50 };
+
+export async function startFakes(llmScript: LlmScript = SHORT_REPLY): Promise<BenchFakes> {
   const baas = new FakeMeetingBaas({ apiKeys: ["bench-key"], script: { participants: ["Alice"], connectDelayMs: 10 } });
   const deepgram = new FakeDeepgramServer({ apiKey: "bench-dg", transcripts: ["What is the weather like in Paris today?"], finalDelayMs: INJECTED.sttFinalMs });
-  const llm = new FakeOpenAiServer({ replies: [{ text: "Okay, sunny." }], firstTokenDelayMs: INJECTED.llmFirstTokenMs });
-  const cartesia = new FakeCartesiaServer({ apiKey: "bench-ca", firstChunkDelayMs: INJECTED.ttsFirstAudioMs, msPerCharacter: 50 });
+  const llm = new FakeOpenAiServer({ replies: [{ text: llmScript.reply }], firstTokenDelayMs: INJECTED.llmFirstTokenMs, tokenDelayMs: llmScript.tokenDelayMs });
+  const cartesia = new FakeCartesiaServer({ apiKey: "bench-ca", firstChunkDelayMs: INJECTED.ttsFirstAudioMs, msPerCharacter: llmScript.ttsMsPerCharacter });
   const env = {
     MEETING_BAAS_API_URL: await baas.start(),
     MEETING_BAAS_API_KEY: "bench-key",

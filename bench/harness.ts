@@ -10,8 +10,11 @@ import { percentile } from "../src/util/percentile.js";
 export async function benchServer(env: Record<string, string>): Promise<RunningServer> {
   // Scale steps launch up to 100 bots in seconds: the server's caps and launch rate must not be what is measured.
   const config = loadConfig({
-    PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000", VAD_MIN_SILENCE_MS: "300",
-    MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0", BOT_REGISTRY_FILE: ":memory:", ...env,
+    PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000",
+    MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0", BOT_REGISTRY_FILE: ":memory:",
+    // VAD_THREADS=2 from the shell measures the VAD scored in worker threads.
+    ...(process.env.VAD_THREADS === undefined ? {} : { VAD_THREADS: process.env.VAD_THREADS }),
+    ...env,
   });
   return startServer(config, { logger: silentLogger });
 }

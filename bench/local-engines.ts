@@ -84,7 +84,7 @@ async function ttsFirstAudio(): Promise<Stats> {
 async function voiceToVoice(turns: number): Promise<Stats> {
   const baas = new FakeMeetingBaas({ apiKeys: ["k"], script: { participants: ["Alice"], connectDelayMs: 10 } });
   const llm = new FakeOpenAiServer({ replies: [{ text: "Sunny and mild." }] });
-  const server = await benchServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "k", LLM_BASE_URL: await llm.start(), VAD_MIN_SILENCE_MS: "300" });
+  const server = await benchServer({ MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "k", LLM_BASE_URL: await llm.start() });
   try {
     const response = await fetch(`${server.url}/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ meeting_url: "https://meet.google.com/bch-locl-eab", entry_message: "Hi." }) });
     const { bot_id: id } = (await response.json()) as { bot_id: string };

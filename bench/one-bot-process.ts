@@ -11,6 +11,7 @@ import { DeepgramSpeechToText } from "../src/services/stt/deepgram-stt.js";
 import { CartesiaTextToSpeech } from "../src/services/tts/cartesia-tts.js";
 import { SileroVadModel } from "../src/services/vad/silero-model.js";
 import { ALL_TOOLS } from "../src/tools/registry.js";
+import { DEFAULT_VAD } from "../src/core/vad-defaults.js";
 
 const pipeline = new BotPipeline({
   botId: "one",
@@ -28,7 +29,7 @@ const pipeline = new BotPipeline({
     llm: new OpenAiLanguageModel({ apiKey: "x", baseUrl: "http://127.0.0.1:9/v1", model: "m" }),
     tts: new CartesiaTextToSpeech({ apiKey: "x", baseUrl: "http://127.0.0.1:9", defaultVoiceId: "a0e99841-438c-4a64-b679-ae501e7d6091" }),
     tools: ALL_TOOLS,
-    vadParams: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 },
+    vadParams: { ...DEFAULT_VAD },
   },
   logger: silentLogger,
   maxContextMessages: 40,

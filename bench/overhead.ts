@@ -6,7 +6,7 @@
  * injected STT, LLM and TTS delays: the time the server itself adds.
  */
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
-import { INJECTED, startFakes } from "./fakes.js";
+import { INJECTED, type LlmScript, startFakes } from "./fakes.js";
 import { type Stats, benchServer, sleep, stats, until } from "./harness.js";
 
 export interface OverheadResult {
@@ -38,8 +38,8 @@ async function runBot(url: string, botId: string, fakes: Awaited<ReturnType<type
   return rows;
 }
 
-export async function measureOverhead(bots: number, turnsPerBot: number): Promise<OverheadResult> {
-  const fakes = await startFakes();
+export async function measureOverhead(bots: number, turnsPerBot: number, llmScript?: LlmScript): Promise<OverheadResult> {
+  const fakes = await startFakes(llmScript);
   const server = await benchServer(fakes.env);
   const speech = await loadSpeech("weather-question");
   try {

@@ -46,6 +46,11 @@ function startSimulator(durationMs: number): Promise<{ env: Record<string, strin
   });
 }
 
+/** The one line a single step ends with, so a figure can be checked at a glance. */
+export function scaleSummaryLine(step: ScaleStep): string {
+  return `scale: ${step.bots} bots, late frames ${step.lateFrames}, event loop p99 ${step.eventLoopP99Ms} ms, rss per bot ${step.rssPerBotMb} MB`;
+}
+
 /** Runs one step in a fresh process, so memory per bot is measured from a clean start. */
 export function measureScale(bots: number, durationMs: number): ScaleStep {
   const output = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/scale.ts", String(bots), String(durationMs)], { encoding: "utf8" });

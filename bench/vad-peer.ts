@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { int16ToFloat32 } from "../src/audio/pcm.js";
 import { SILERO_MODEL_PATH, SileroVadModel } from "../src/services/vad/silero-model.js";
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
+import { DEFAULT_VAD } from "../src/core/vad-defaults.js";
 
 const PEER_DIR = join(process.cwd(), "bench/.peer");
 
@@ -64,7 +65,7 @@ export async function compareVad(streams: number): Promise<VadComparison> {
   const oursMs = cpuMs(start) / (work.length * streams);
 
   const { Vad } = loadSherpa();
-  const config = { sileroVad: { model: SILERO_MODEL_PATH, threshold: 0.5, minSpeechDuration: 0.25, minSilenceDuration: 0.1, windowSize: 512 }, sampleRate: 16000, debug: false, numThreads: 1 };
+  const config = { sileroVad: { model: SILERO_MODEL_PATH, threshold: DEFAULT_VAD.threshold, minSpeechDuration: DEFAULT_VAD.minSpeechMs / 1000, minSilenceDuration: DEFAULT_VAD.minSilenceMs / 1000, windowSize: 512 }, sampleRate: 16000, debug: false, numThreads: 1 };
   global.gc?.();
   rss = process.memoryUsage().rss;
   const peers = Array.from({ length: streams }, () => new Vad(config, 30));

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { parseApiKeys } from "./core/api-keys.js";
+import { DEFAULT_VAD } from "./core/vad-defaults.js";
 import { createAddressPolicy } from "./net/address-policy.js";
 
 const optionalString = z
@@ -108,10 +109,16 @@ export const configSchema = z.object({
   /** Speaking speed multiplier when a request gives no speech_speed. */
   TTS_SPEED: number(1).pipe(z.number().min(0.6).max(1.5)),
 
-  VAD_THRESHOLD: number(0.5).pipe(z.number().min(0).max(1)),
-  VAD_MIN_SPEECH_MS: number(250).pipe(z.number().min(0)),
-  VAD_MIN_SILENCE_MS: number(100).pipe(z.number().min(0)),
-  VAD_MIN_VOLUME: number(0.6).pipe(z.number().min(0).max(1)),
+  VAD_THRESHOLD: number(DEFAULT_VAD.threshold).pipe(z.number().min(0).max(1)),
+  VAD_MIN_SPEECH_MS: number(DEFAULT_VAD.minSpeechMs).pipe(z.number().min(0)),
+  /** The stop delay; see core/vad-defaults for why 300 ms. */
+  VAD_MIN_SILENCE_MS: number(DEFAULT_VAD.minSilenceMs).pipe(z.number().min(0)),
+  VAD_MIN_VOLUME: number(DEFAULT_VAD.minVolume).pipe(z.number().min(0).max(1)),
+  /**
+   * Worker threads scoring the VAD; unset or 0 scores on the main thread. Opt-in until a run on an
+   * idle machine shows the threads pay for themselves (BENCHMARKS.md, section 2).
+   */
+  VAD_THREADS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(0).max(64).optional()),
 
   BOT_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),

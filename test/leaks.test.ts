@@ -31,6 +31,7 @@ import { FakeCartesiaServer } from "../src/services/tts/testing/fake-cartesia-se
 import { SileroVadModel } from "../src/services/vad/silero-model.js";
 import { activeResources, grownAfter, grownSince, settle } from "./fixtures/active-resources.js";
 import { loadSpeech } from "./fixtures/load-fixture.js";
+import { DEFAULT_VAD } from "../src/core/vad-defaults.js";
 
 const ENGINES_PER_KIND = 500;
 const BATCH = 50;
@@ -53,7 +54,7 @@ describe("every engine cleans up after itself", () => {
       vadModel,
       llm: new OpenAiLanguageModel({ apiKey: "sk-test", baseUrl: llm.baseUrl, model: "m" }),
       tools: [],
-      vadParams: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 },
+      vadParams: { ...DEFAULT_VAD },
     };
     question = (await loadSpeech("time-question")).subarray(0, 16000);
     const capture = (...args: unknown[]) => warnings.push(args.map(String).join(" "));

@@ -14,6 +14,7 @@ import { fliteMissing } from "../services/tts/local/flite-library.js";
 import { FliteTextToSpeech } from "../services/tts/local/flite-tts.js";
 import { SileroVadModel } from "../services/vad/silero-model.js";
 import { BotPipeline } from "./bot-pipeline.js";
+import { DEFAULT_VAD } from "../core/vad-defaults.js";
 
 const LONG_ENTRY =
   "Good morning everyone and welcome to the weekly planning meeting. Today we will go through the roadmap, the open questions from last week, and the hiring plan for the next quarter. Please hold your questions until the end.";
@@ -42,7 +43,7 @@ describe.skipIf(pocketSphinxMissing() || fliteMissing())("barge-in with the loca
         llm: new OpenAiLanguageModel({ apiKey: undefined, baseUrl: llm.baseUrl, model: "m" }),
         tts: new FliteTextToSpeech({ defaultVoice: "awb" }),
         tools: [],
-        vadParams: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 },
+        vadParams: { ...DEFAULT_VAD },
       },
       logger: silentLogger,
       maxContextMessages: 20,

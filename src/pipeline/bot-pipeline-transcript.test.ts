@@ -16,6 +16,7 @@ import { fliteMissing } from "../services/tts/local/flite-library.js";
 import { FliteTextToSpeech } from "../services/tts/local/flite-tts.js";
 import { SileroVadModel } from "../services/vad/silero-model.js";
 import { BotPipeline } from "./bot-pipeline.js";
+import { DEFAULT_VAD } from "../core/vad-defaults.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +45,7 @@ describe.skipIf(pocketSphinxMissing() || fliteMissing())("a bot's transcript wit
         llm: new OpenAiLanguageModel({ apiKey: undefined, baseUrl: llm.baseUrl, model: "m" }),
         tts: new FliteTextToSpeech({ defaultVoice: "awb" }),
         tools: [],
-        vadParams: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 },
+        vadParams: { ...DEFAULT_VAD },
       },
       logger: silentLogger,
       maxContextMessages: 20,

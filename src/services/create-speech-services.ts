@@ -17,6 +17,7 @@ import type { SpeechToText, SttSession } from "./stt/speech-to-text.js";
 import { LocalTextToSpeech } from "./tts/local/local-tts.js";
 import type { TextToSpeech } from "./tts/text-to-speech.js";
 import { SileroVadModel } from "./vad/silero-model.js";
+import { SileroWorkerPool } from "./vad/silero-worker-pool.js";
 import { createCloudStt, createCloudTts } from "./cloud-providers.js";
 
 /** A recogniser that hears nothing, used only when no engine at all is available. */
@@ -64,7 +65,8 @@ export function createSpeechServicesLlm(config: Config): LanguageModel {
 
 export async function createSpeechServices(plan: ProviderPlan, config: Config): Promise<SpeechServices> {
   return {
-    vadModel: await SileroVadModel.load(),
+    // With VAD_THREADS, scored in worker threads so the main thread only paces the bots' audio.
+    vadModel: config.VAD_THREADS ? await SileroWorkerPool.load(undefined, config.VAD_THREADS) : await SileroVadModel.load(),
     stt: createStt(plan, config),
     llm: createLlm(plan, config),
     tts: createTts(plan, config),

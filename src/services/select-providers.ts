@@ -6,6 +6,7 @@
  * the start-up log.
  */
 import type { Config } from "../config.js";
+import { GGUF_INSTALL_HINT, ggufRuntimeMissing } from "./llm/gguf-runtime.js";
 import { pocketSphinxMissing } from "./stt/local/pocketsphinx-library.js";
 import { fliteMissing } from "./tts/local/flite-library.js";
 
@@ -58,7 +59,7 @@ function chooseLlm(config: Config): ProviderPlan["llm"] {
     return {
       name: "local-gguf",
       reason: `LLM_MODEL_PATH=${config.LLM_MODEL_PATH ?? "(unset)"}: a GGUF model run in-process`,
-      missing: config.LLM_MODEL_PATH ? [] : ["LLM_MODEL_PATH"],
+      missing: [...(config.LLM_MODEL_PATH ? [] : ["LLM_MODEL_PATH"]), ...(ggufRuntimeMissing() ? [GGUF_INSTALL_HINT] : [])],
     };
   }
   return {

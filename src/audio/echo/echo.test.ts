@@ -2,6 +2,7 @@
  * Echo handling on its own: the bot's real speech played back into the input at a delay, through a
  * plain gain or a small room (a few reflections), with noise, and a person talking over it.
  */
+import { DEFAULT_VAD } from "../../core/vad-defaults.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSpeech } from "../../../test/fixtures/load-fixture.js";
 import { SileroVadModel } from "../../services/vad/silero-model.js";
@@ -192,7 +193,7 @@ describe("echo suppression", () => {
 
 async function vadEvents(model: SileroVadModel, chunks: Int16Array[]): Promise<VadTransition[]> {
   const events: VadTransition[] = [];
-  const analyzer = new VadAnalyzer(model, { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 }, (t) => events.push(t));
+  const analyzer = new VadAnalyzer(model, DEFAULT_VAD, (t) => events.push(t));
   for (const chunk of chunks) void analyzer.push(chunk);
   await analyzer.settled();
   return events;

@@ -4,6 +4,7 @@
  * gives what it hears then to that sibling even with no speaker event at all, while a person
  * flagged by the provider keeps their own words. Words of a sibling never barge in.
  */
+import { DEFAULT_VAD } from "../../core/vad-defaults.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_TURN_POLICY } from "../../core/turn-policy.js";
 import { frame } from "../../pipeline/frames.js";
@@ -14,7 +15,7 @@ import { StageProbe } from "../../pipeline/testing/run-stage.js";
 import { TurnContext } from "../../pipeline/turn/turn-context.js";
 import { MeetingGroups } from "./meeting-groups.js";
 
-const VAD = { minSpeechMs: 250, minSilenceMs: 300 };
+const VAD = DEFAULT_VAD;
 
 function twoBots() {
   const groups = new MeetingGroups();

@@ -11,8 +11,9 @@ import { ALL_TOOLS } from "../../tools/registry.js";
 import { type BotRequest, botRequestSchema } from "../bot-request.js";
 import { vadParamsFor } from "../turn-config.js";
 import { createBotPreparer } from "./prepare-bot.js";
+import { DEFAULT_VAD } from "../../core/vad-defaults.js";
 
-const defaults = { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 100, minVolume: 0.6 };
+const defaults = { ...DEFAULT_VAD };
 const shared = new UnavailableLanguageModel();
 
 function preparer(env: Record<string, string> = {}) {
@@ -31,8 +32,8 @@ const request = (fields: Record<string, unknown>): BotRequest => botRequestSchem
 describe("bot setup", () => {
   it("maps turn_config onto VAD parameters field by field, over the server's settings", () => {
     expect(vadParamsFor(undefined, defaults)).toBe(defaults);
-    expect(vadParamsFor({ stop_secs: 1.2, confidence: 0.7 }, defaults)).toEqual({ threshold: 0.7, minSpeechMs: 250, minSilenceMs: 1200, minVolume: 0.6 });
-    expect(vadParamsFor({ start_secs: 0.05, min_volume: 0 }, defaults)).toEqual({ threshold: 0.5, minSpeechMs: 50, minSilenceMs: 100, minVolume: 0 });
+    expect(vadParamsFor({ stop_secs: 1.2, confidence: 0.7 }, defaults)).toEqual({ ...DEFAULT_VAD, threshold: 0.7, minSilenceMs: 1200 });
+    expect(vadParamsFor({ start_secs: 0.05, min_volume: 0 }, defaults)).toEqual({ ...DEFAULT_VAD, minSpeechMs: 50, minVolume: 0 });
   });
 
   it("gives a bot only what its request changes", async () => {

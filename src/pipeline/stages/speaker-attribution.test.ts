@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { frame } from "../frames.js";
 import { StageProbe } from "../testing/run-stage.js";
 import { context, roster, said } from "../testing/turn-fixtures.js";
+import { DEFAULT_VAD } from "../../core/vad-defaults.js";
 import { SpeakerAttributionStage } from "./speaker-attribution.js";
 
 beforeEach(() => {
@@ -18,7 +19,7 @@ afterEach(() => {
 describe("speaker attribution", () => {
   it("names the participant flagged speaking for most of the utterance, minus the VAD's delays", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     await probe.send(frame("speakers-update", { speakers: roster("Alice") }));
     await vi.advanceTimersByTimeAsync(600);
     await probe.send(frame("speakers-update", { speakers: roster("Bob") }));
@@ -34,7 +35,7 @@ describe("speaker attribution", () => {
 
   it("learns whose voice a diarization label is, and uses it when no speaker event came", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     const heard = (text: string) => frame("transcription", { text, speaker: null, language: "en-US", diarization: "1" });
     await probe.send(frame("speakers-update", { speakers: roster("Bob") }), frame("user-started-speaking"));
     await vi.advanceTimersByTimeAsync(1000);
@@ -48,7 +49,7 @@ describe("speaker attribution", () => {
 
   it("takes an entry that only ever lights up while the bot talks for the bot itself", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     const names = ["Alice", "Meeting Bot 7"];
     await probe.send(frame("speakers-update", { speakers: roster(null, names) }));
     expect(ctx.roster.humanCount()).toBe(2);
@@ -67,7 +68,7 @@ describe("speaker attribution", () => {
 
   it("keeps the recogniser's guess, or the only person present, when nobody was flagged", async () => {
     const ctx = context();
-    const probe = new StageProbe(new SpeakerAttributionStage(ctx, { minSpeechMs: 250, minSilenceMs: 300 }));
+    const probe = new StageProbe(new SpeakerAttributionStage(ctx, DEFAULT_VAD));
     await probe.send(frame("speakers-update", { speakers: roster(null, ["Alice"]) }), said("hello"));
     expect(probe.of("transcription")[0]?.speaker).toBe("Alice");
   });

@@ -1,9 +1,12 @@
 /**
  * @module pipeline/stages/speech-synthesis
  * Turns the answer into speech one sentence at a time, as the LLM streams, so the bot starts
- * talking before the model has finished. Text is cleaned of markup first; an interruption stops the
- * sentence being synthesised and drops the rest.
+ * talking before the model has finished (a long first clause goes ahead on its own). All pieces of
+ * one answer share one synthesis context (`turn-<id>`), ended when the answer is, so a provider
+ * with continuations keeps the voice continuous. Text is cleaned of markup first; an interruption
+ * stops the sentence being synthesised and drops the rest.
  */
+import { randomUUID } from "node:crypto";
 import { errorMessage } from "../../core/errors.js";
 import type { TextToSpeech } from "../../services/tts/text-to-speech.js";
 import { type Direction, type Frame, frame } from "../frames.js";
@@ -27,6 +30,8 @@ export interface SpeechSynthesisOptions {
 export class SpeechSynthesisStage extends FrameProcessor {
   private readonly splitter = new SentenceSplitter();
   private activeTurn: number | undefined;
+  /** The TTS engine is shared by every bot of the process: context keys must not collide. */
+  private readonly contextPrefix = randomUUID();
 
   constructor(private readonly options: SpeechSynthesisOptions) {
     super("speech-synthesis");
@@ -49,7 +54,7 @@ export class SpeechSynthesisStage extends FrameProcessor {
         return;
       case "interruption":
         this.splitter.reset();
-        this.activeTurn = undefined;
+        this.endReply();
         break;
     }
     await this.push(f, direction);
@@ -60,13 +65,14 @@ export class SpeechSynthesisStage extends FrameProcessor {
     if (!/[\p{L}\p{N}]/u.test(text)) return;
     const signal = this.interruptSignal;
     if (this.activeTurn !== turnId) {
+      this.endReply();
       this.activeTurn = turnId;
       await this.pushUnlessInterrupted(frame("tts-started", { turnId }), signal);
     }
     const { tts, outputRate, voiceId, gender, language, metrics, speed } = this.options;
     try {
       let first = true;
-      for await (const audio of tts.synthesize(sayNames(text), { sampleRate: outputRate, voiceId, gender, language, signal, speed, context: `turn-${turnId}` })) {
+      for await (const audio of tts.synthesize(sayNames(text), { sampleRate: outputRate, voiceId, gender, language, signal, speed, context: this.contextOf(turnId) })) {
         if (signal.aborted) return;
         if (first) metrics.mark(turnId, "tts_first_audio");
         await this.pushUnlessInterrupted(frame("tts-audio", { audio, sampleRate: outputRate, turnId, text: first ? text : null }), signal);
@@ -81,7 +87,22 @@ export class SpeechSynthesisStage extends FrameProcessor {
 
   private async finishTurn(turnId: number): Promise<void> {
     if (this.activeTurn !== turnId) return;
-    this.activeTurn = undefined;
+    this.endReply();
     await this.pushUnlessInterrupted(frame("tts-stopped", { turnId }), this.interruptSignal);
+  }
+
+  /** Closes the answer's synthesis context, if one is open. */
+  private endReply(): void {
+    if (this.activeTurn === undefined) return;
+    this.options.tts.endReply?.(this.contextOf(this.activeTurn));
+    this.activeTurn = undefined;
+  }
+
+  private contextOf(turnId: number): string {
+    return `${this.contextPrefix}-turn-${turnId}`;
+  }
+
+  protected override async cleanup(): Promise<void> {
+    this.endReply();
   }
 }

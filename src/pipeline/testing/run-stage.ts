@@ -47,6 +47,14 @@ export class StageProbe {
     await this.processor.idle();
   }
 
+  /**
+   * Hands frames over without waiting for the processor to finish them: for stages whose work
+   * waits on (fake) timers, which the test then advances.
+   */
+  async deliver(...frames: Frame[]): Promise<void> {
+    for (const f of frames) await this.source.send(f, "downstream");
+  }
+
   /** Hands a frame to the processor as its downstream neighbour would (bot-started-speaking, …). */
   async sendUpstream(...frames: Frame[]): Promise<void> {
     for (const f of frames) await this.sink.send(f, "upstream");

@@ -22,6 +22,41 @@ describe("SentenceSplitter", () => {
   });
 });
 
+describe("first clause", () => {
+  const stream = (splitter: SentenceSplitter, tokens: string[]) => tokens.flatMap((t) => splitter.push(t));
+
+  it("speaks a long first clause on its own, then whole sentences", () => {
+    const splitter = new SentenceSplitter();
+    const out = stream(splitter, ["Well, the forecast for Paris ", "today looks mostly sunny and warm", ", with a light breeze", " later on. Take sunglasses, ", "and water too, because it is going to be a very hot day indeed. Bye"]);
+    expect(out).toEqual(["Well, the forecast for Paris today looks mostly sunny and warm,", "with a light breeze later on.", "Take sunglasses, and water too, because it is going to be a very hot day indeed."]);
+    expect(splitter.flush()).toBe("Bye");
+  });
+
+  it("keeps short first clauses, numbers and times in the sentence", () => {
+    const splitter = new SentenceSplitter();
+    expect(stream(splitter, ["Sure, it costs 1,000 euros and starts at 10:30 on the first day", "; bring a pen."])).toEqual(["Sure, it costs 1,000 euros and starts at 10:30 on the first day;"]);
+    expect(splitter.flush()).toBe("bring a pen.");
+    expect(new SentenceSplitter().push("Yes, I can do that for you. ")).toEqual(["Yes, I can do that for you."]);
+  });
+
+  it("waits for the character after a clause mark before deciding", () => {
+    const splitter = new SentenceSplitter();
+    expect(splitter.push("The meeting moved to the big room downstairs at 10:")).toEqual([]);
+    expect(splitter.push("30 for everyone. Ok")).toEqual(["The meeting moved to the big room downstairs at 10:30 for everyone."]);
+  });
+
+  it("starts over after flush and reset: each answer may open with a clause", () => {
+    const splitter = new SentenceSplitter();
+    const clause = "One two three four five six seven eight, nine.";
+    expect(splitter.push(clause)).toEqual(["One two three four five six seven eight,"]);
+    expect(splitter.flush()).toBe("nine.");
+    expect(splitter.push(clause)).toEqual(["One two three four five six seven eight,"]);
+    splitter.reset();
+    expect(splitter.push(clause)).toEqual(["One two three four five six seven eight,"]);
+    expect(new SentenceSplitter(20).push(`${clause} `)).toEqual([clause]);
+  });
+});
+
 describe("speakable", () => {
   it("strips markdown, links, URLs and emoji", () => {
     expect(speakable("## Title\n- **Bold** and _it_ 🎉\n1. see [docs](https://x.y) or https://a.b/c `code`")).toBe(

@@ -1,7 +1,7 @@
 /**
  * @module services/llm/local-gguf-language-model
- * A GGUF chat model run in this process with node-llama-cpp (prebuilt CPU binary, no download),
- * for LLM_MODEL_PATH. The model and one context are loaded once and shared; bots take turns on it,
+ * A GGUF chat model run in this process with node-llama-cpp (prebuilt CPU binary, no download;
+ * an optional install, see gguf-runtime), for LLM_MODEL_PATH. The model and one context are loaded once and shared; bots take turns on it,
  * one answer at a time. Replies are plain text: tools are offered only through OpenAI-compatible
  * servers, where function calling is reliable.
  */
@@ -9,14 +9,14 @@ import { existsSync } from "node:fs";
 import { AsyncQueue } from "../../util/async-queue.js";
 import { SerialQueue } from "../../util/serial-queue.js";
 import { ProviderError, errorMessage } from "../../core/errors.js";
+import { GGUF_RUNTIME, type GgufChatHistoryItem, type GgufContext, type GgufRuntime, loadGgufRuntime } from "./gguf-runtime.js";
 import type { ChatMessage, LanguageModel, LlmEvent, LlmRequest } from "./language-model.js";
 
-type NodeLlamaCpp = typeof import("node-llama-cpp");
-type ChatHistoryItem = import("node-llama-cpp").ChatHistoryItem;
+type ChatHistoryItem = GgufChatHistoryItem;
 
 interface Loaded {
-  lib: NodeLlamaCpp;
-  context: import("node-llama-cpp").LlamaContext;
+  lib: GgufRuntime;
+  context: GgufContext;
 }
 
 function toHistory(messages: readonly ChatMessage[]): { history: ChatHistoryItem[]; prompt: string } {
@@ -42,7 +42,11 @@ export class LocalGgufLanguageModel implements LanguageModel {
   /** One answer at a time: the model has one context. */
   private readonly turns = new SerialQueue();
 
-  constructor(private readonly modelPath: string) {
+  /** `runtime` is the package that runs the model; tests name a missing one. */
+  constructor(
+    private readonly modelPath: string,
+    private readonly runtime = GGUF_RUNTIME,
+  ) {
     this.model = modelPath.split("/").at(-1) ?? modelPath;
   }
 
@@ -67,7 +71,7 @@ export class LocalGgufLanguageModel implements LanguageModel {
   private load(): Promise<Loaded> {
     this.loading ??= (async () => {
       if (!existsSync(this.modelPath)) throw new ProviderError("local-gguf", `LLM_MODEL_PATH points to ${this.modelPath}, which does not exist`, { retryable: false });
-      const lib = await import("node-llama-cpp");
+      const lib = await loadGgufRuntime(this.runtime);
       const llama = await lib.getLlama({ gpu: false, build: "never" });
       const model = await llama.loadModel({ modelPath: this.modelPath });
       return { lib, context: await model.createContext({ contextSize: 4096 }) };

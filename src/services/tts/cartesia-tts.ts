@@ -1,16 +1,19 @@
 /**
  * @module services/tts/cartesia-tts
  * Cartesia streaming synthesis over one WebSocket (`/tts/websocket`) shared by every bot of the
- * process: each sentence is a request with its own `context_id`, audio comes back as base64
- * `pcm_s16le` chunks at exactly the meeting's rate, and `{context_id, cancel: true}` stops it.
+ * process. A reply is one Cartesia context: each sentence goes in as an input with
+ * `continue: true` followed by a flush, whose `flush_done` marks the end of that sentence's audio,
+ * so sentence two neither opens a new context nor breaks the voice's prosody. Ending the reply
+ * sends `continue: false`; an interruption sends `{context_id, cancel: true}`. Audio comes back as
+ * base64 `pcm_s16le` at exactly the meeting's rate.
  * Raw `ws` rather than the SDK: multiplexing many bots' contexts on one socket and cancelling them
  * is simplest at the message level, and a plain socket lets tests use a local server.
  */
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { z } from "zod";
 import { ProviderError, errorMessage } from "../../core/errors.js";
 import { AsyncQueue } from "../../util/async-queue.js";
+import { type CartesiaEvent, decodeCartesiaMessage } from "./cartesia-messages.js";
 import { cartesiaSpeed } from "./speech-speed.js";
 import type { SynthesisOptions, TextToSpeech } from "./text-to-speech.js";
 
@@ -24,14 +27,22 @@ export interface CartesiaOptions {
   firstChunkTimeoutMs?: number;
 }
 
-const messageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("chunk"), context_id: z.string(), data: z.string() }),
-  z.object({ type: z.literal("done"), context_id: z.string() }),
-  z.object({ type: z.literal("error"), context_id: z.string().optional(), error: z.string().optional() }),
-  z.object({ type: z.literal("timestamps"), context_id: z.string() }),
-]);
+type SentenceEvent = { audio: Int16Array } | { end: true } | { error: ProviderError };
 
-type ContextEvent = { audio: Int16Array } | { done: true } | { error: ProviderError };
+/** One reply's Cartesia context. Its sentences run one after another. */
+interface Reply {
+  key: string;
+  contextId: string;
+  /** The request fields every input of the context repeats; a change needs a new context. */
+  settings: Record<string, unknown>;
+  settingsKey: string;
+  deliver: ((event: SentenceEvent) => void) | undefined;
+  busy: Promise<void>;
+  idle: NodeJS.Timeout | undefined;
+}
+
+/** A reply that nobody ended is closed after this long without a sentence, so contexts do not pile up. */
+const REPLY_IDLE_MS = 10_000;
 
 /** Cartesia voice ids are UUIDs; anything else (e.g. a local voice name) falls back to the default. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,46 +50,100 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class CartesiaTextToSpeech implements TextToSpeech {
   readonly name = "cartesia";
   private socket: Promise<WebSocket> | undefined;
-  private readonly contexts = new Map<string, (event: ContextEvent) => void>();
+  private readonly replies = new Map<string, Reply>();
+  private readonly byContextId = new Map<string, Reply>();
 
   constructor(private readonly options: CartesiaOptions) {}
 
   async *synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array> {
     const socket = await this.connect();
     if (options.signal.aborted) return;
-    const contextId = `${options.context}-${randomUUID()}`;
-    const audio = new AsyncQueue<Int16Array>();
-    this.contexts.set(contextId, (event) => {
-      if ("audio" in event) audio.push(event.audio);
-      else if ("done" in event) audio.end();
-      else audio.fail(event.error);
+    const reply = this.replyFor(options);
+    let release = () => {};
+    const previous = reply.busy;
+    reply.busy = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      if (options.signal.aborted) return;
+      // The sentence before failed and closed the context: this one starts a new context.
+      if (this.replies.get(reply.key) !== reply) yield* this.synthesize(text, options);
+      else yield* this.sentence(socket, reply, text, options.signal);
+    } finally {
+      release();
+    }
+  }
+
+  /** Closes the reply's context; later sentences with the same key open a new one. Idempotent. */
+  endReply(key: string): void {
+    const reply = this.replies.get(key);
+    if (!reply) return;
+    this.replies.delete(key);
+    clearTimeout(reply.idle);
+    // After the sentence in flight, if any, which keeps receiving its audio: closing earlier would cut it.
+    void reply.busy.then(() => {
+      if (!this.byContextId.has(reply.contextId)) return;
+      this.forget(reply);
+      this.send({ ...reply.settings, context_id: reply.contextId, transcript: "", continue: false });
     });
+  }
+
+  private async *sentence(socket: WebSocket, reply: Reply, text: string, signal: AbortSignal): AsyncIterable<Int16Array> {
+    clearTimeout(reply.idle);
+    const audio = new AsyncQueue<Int16Array>();
+    reply.deliver = (event) => {
+      if ("error" in event) {
+        this.forget(reply);
+        audio.fail(event.error);
+      } else if ("end" in event) audio.end();
+      else audio.push(event.audio);
+    };
     const onAbort = () => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ context_id: contextId, cancel: true }));
+      this.forget(reply);
+      this.send({ context_id: reply.contextId, cancel: true });
       audio.end();
     };
-    options.signal.addEventListener("abort", onAbort, { once: true });
-    const timeout = setTimeout(() => audio.fail(new ProviderError("cartesia", "no audio within the time limit", { retryable: true })), this.options.firstChunkTimeoutMs ?? 5000);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timeout = setTimeout(() => reply.deliver?.({ error: new ProviderError("cartesia", "no audio within the time limit", { retryable: true }) }), this.options.firstChunkTimeoutMs ?? 5000);
     try {
-      socket.send(JSON.stringify(this.request(text, contextId, options)));
+      socket.send(JSON.stringify({ ...reply.settings, context_id: reply.contextId, transcript: text, continue: true }));
+      socket.send(JSON.stringify({ ...reply.settings, context_id: reply.contextId, transcript: "", continue: true, flush: true }));
       for await (const chunk of audio) {
-        if (options.signal.aborted) return;
+        if (signal.aborted) return;
         clearTimeout(timeout);
         yield chunk;
       }
     } finally {
       clearTimeout(timeout);
-      options.signal.removeEventListener("abort", onAbort);
-      this.contexts.delete(contextId);
+      signal.removeEventListener("abort", onAbort);
+      reply.deliver = undefined;
+      if (this.replies.get(reply.key) === reply) reply.idle = setTimeout(() => this.endReply(reply.key), REPLY_IDLE_MS).unref();
     }
   }
 
-  private request(text: string, contextId: string, options: SynthesisOptions): Record<string, unknown> {
+  /** The open reply for this context key, or a new one when there is none or its settings changed. */
+  private replyFor(options: SynthesisOptions & { context: string }): Reply {
+    const settings = this.settings(options);
+    const settingsKey = JSON.stringify(settings);
+    const open = this.replies.get(options.context);
+    if (open && open.settingsKey === settingsKey) return open;
+    if (open) this.endReply(open.key);
+    const reply: Reply = { key: options.context, contextId: randomUUID(), settings, settingsKey, deliver: undefined, busy: Promise.resolve(), idle: undefined };
+    this.replies.set(reply.key, reply);
+    this.byContextId.set(reply.contextId, reply);
+    return reply;
+  }
+
+  private forget(reply: Reply): void {
+    clearTimeout(reply.idle);
+    if (this.replies.get(reply.key) === reply) this.replies.delete(reply.key);
+    this.byContextId.delete(reply.contextId);
+  }
+
+  private settings(options: SynthesisOptions): Record<string, unknown> {
     const model = this.options.model ?? "sonic-2";
     const speed = options.speed !== undefined && options.speed !== 1 ? cartesiaSpeed(model, options.speed) : {};
     return {
       model_id: model,
-      transcript: text,
       voice: {
         mode: "id",
         id: options.voiceId && UUID.test(options.voiceId) ? options.voiceId : this.options.defaultVoiceId,
@@ -86,10 +151,16 @@ export class CartesiaTextToSpeech implements TextToSpeech {
       },
       ...(speed.generation_config ? { generation_config: speed.generation_config } : {}),
       language: options.language.split("-")[0],
-      context_id: contextId,
-      continue: false,
       output_format: { container: "raw", encoding: "pcm_s16le", sample_rate: options.sampleRate },
     };
+  }
+
+  /** Sends on the socket if it is open; a closed socket already failed every sentence in flight. */
+  private send(message: Record<string, unknown>): void {
+    void this.socket?.then(
+      (socket) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message)),
+      () => undefined,
+    );
   }
 
   private connect(): Promise<WebSocket> {
@@ -102,32 +173,34 @@ export class CartesiaTextToSpeech implements TextToSpeech {
         this.socket = undefined;
         reject(new ProviderError("cartesia", errorMessage(error), { retryable: true, cause: error }));
       });
-      socket.on("message", (data) => this.dispatch(data.toString()));
+      socket.on("message", (data) => this.dispatch(decodeCartesiaMessage(data.toString())));
       socket.on("close", () => {
         this.socket = undefined;
-        for (const deliver of this.contexts.values()) deliver({ error: new ProviderError("cartesia", "connection closed", { retryable: true }) });
+        const open = [...this.byContextId.values()];
+        for (const reply of open) {
+          this.forget(reply);
+          reply.deliver?.({ error: new ProviderError("cartesia", "connection closed", { retryable: true }) });
+        }
       });
     });
     return this.socket;
   }
 
-  private dispatch(text: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+  private dispatch(event: CartesiaEvent | null): void {
+    if (!event) return;
+    if (event.kind === "error" && event.contextId === undefined) {
+      // An error for no context concerns whatever is in flight on this socket.
+      for (const reply of this.byContextId.values()) reply.deliver?.({ error: new ProviderError("cartesia", event.error, { retryable: false }) });
       return;
     }
-    const message = messageSchema.safeParse(json);
-    if (!message.success) return;
-    const m = message.data;
-    const deliver = m.context_id ? this.contexts.get(m.context_id) : undefined;
-    if (!deliver) return;
-    if (m.type === "chunk") {
-      const bytes = Buffer.from(m.data, "base64");
-      const aligned = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
-      deliver({ audio: new Int16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2) });
-    } else if (m.type === "done") deliver({ done: true });
-    else if (m.type === "error") deliver({ error: new ProviderError("cartesia", m.error ?? "synthesis failed", { retryable: false }) });
+    const reply = event.contextId === undefined ? undefined : this.byContextId.get(event.contextId);
+    if (!reply) return;
+    // A context the provider ended (or failed) takes no more input: the next sentence opens another.
+    if (event.kind === "done" || event.kind === "error") this.forget(reply);
+    if (!reply.deliver) return;
+    if (event.kind === "audio") reply.deliver({ audio: event.audio });
+    else if (event.kind === "error") reply.deliver({ error: new ProviderError("cartesia", event.error, { retryable: false }) });
+    // The end of the flushed sentence, or of the whole context if the provider closed it early.
+    else reply.deliver({ end: true });
   }
 }

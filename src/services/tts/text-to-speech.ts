@@ -27,4 +27,9 @@ export interface TextToSpeech {
    * prosody from one sentence to the next.
    */
   synthesize(text: string, options: SynthesisOptions & { context: string }): AsyncIterable<Int16Array>;
+  /**
+   * The reply `context` has no more sentences: a provider that holds one synthesis context per reply
+   * closes it. Idempotent; engines without contexts leave it out.
+   */
+  endReply?(context: string): void;
 }

@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadSpeech } from "../../../test/fixtures/load-fixture.js";
 import { SileroVadModel } from "./silero-model.js";
 import { MAX_BACKLOG_MS, type VadTransition, VadAnalyzer } from "./vad-analyzer.js";
+import { DEFAULT_VAD } from "../../core/vad-defaults.js";
 
-const params = { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 300, minVolume: 0.6 };
+const params = { ...DEFAULT_VAD };
 
 function silence(ms: number): Int16Array {
   return new Int16Array((ms / 1000) * 16000);

@@ -9,8 +9,9 @@ import { FLOOR_CHECK_INSTRUCTION } from "../../pipeline/turn/llm-floor-check.js"
 import type { LanguageModel, LlmEvent, LlmRequest } from "../../services/llm/language-model.js";
 import type { SynthesisOptions, TextToSpeech } from "../../services/tts/text-to-speech.js";
 import { sleep } from "../../util/backoff.js";
+import { DEFAULT_VAD, VAD_STOP_MS } from "../../core/vad-defaults.js";
 
-export const SIM_DELAYS = { vadStartMs: 250, vadStopMs: 300, sttFinalMs: 150, llmFirstTokenMs: 200, ttsFirstAudioMs: 80 } as const;
+export const SIM_DELAYS = { vadStartMs: DEFAULT_VAD.minSpeechMs, vadStopMs: VAD_STOP_MS, sttFinalMs: 150, llmFirstTokenMs: 200, ttsFirstAudioMs: 80 } as const;
 const MS_PER_WORD = 300;
 
 /** Waits on the global timers (so fake timers drive it); resolves false if the signal aborts first. */
