@@ -40,7 +40,8 @@ describe("speech synthesis stage", () => {
     expect(tts.calls.map((c) => c.text)).toEqual(["Hello there."]);
     await sendTimed(probe, text(" you today"), frame("llm-response-end", { turnId: 1, aborted: false }));
     expect(tts.calls.map((c) => c.text)).toEqual(["Hello there.", "How are you today"]);
-    expect(tts.calls.every((c) => c.context === "turn-1" && c.sampleRate === RATE)).toBe(true);
+    // One context per answer, named so bots sharing one engine never collide.
+    expect(tts.calls.every((c) => c.context.endsWith("-turn-1") && c.context === tts.calls[0]?.context && c.sampleRate === RATE)).toBe(true);
     expect(probe.types()).toEqual(["tts-started", ...Array(6).fill("tts-audio"), "tts-stopped", "llm-response-end"]);
     expect(probe.of("tts-audio").map((f) => f.text)).toEqual(["Hello there.", null, null, "How are you today", null, null]);
     expect(probe.of("tts-audio").every((f) => f.sampleRate === RATE && f.audio.length === RATE / 100)).toBe(true);
@@ -64,9 +65,11 @@ describe("speech synthesis stage", () => {
   it("speaks a speak frame as a whole turn", async () => {
     const { tts, probe } = setup();
     await sendTimed(probe, frame("speak", { text: "Hi, I am Sam. I take notes.", turnId: 7 }));
+    const context = tts.calls[0]?.context ?? "";
+    expect(context).toMatch(/-turn-7$/);
     expect(tts.calls.map((c) => [c.text, c.context])).toEqual([
-      ["Hi, I am Sam.", "turn-7"],
-      ["I take notes.", "turn-7"],
+      ["Hi, I am Sam.", context],
+      ["I take notes.", context],
     ]);
     expect(probe.types(["tts-started", "tts-stopped"])).toEqual(["tts-started", "tts-stopped"]);
   });
