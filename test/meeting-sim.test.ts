@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type MeetingResult, runMeeting } from "../src/testing/meeting-sim/run-meeting.js";
+import { runOnFakeClock } from "../src/testing/meeting-sim/fake-clock-run.js";
 import { SCENARIOS } from "../src/testing/meeting-sim/scenarios.js";
 import { formatTable, summarise, summariseAll } from "../src/testing/meeting-sim/score.js";
 import { SIM_DELAYS } from "../src/testing/meeting-sim/sim-engines.js";
@@ -20,21 +21,8 @@ import { GROUP_SCENARIOS, type GroupScenario } from "../src/testing/meeting-sim/
 import { type GroupMeetingResult, formatGroupTable } from "../src/testing/meeting-sim/group-score.js";
 import { runGroupMeeting } from "../src/testing/meeting-sim/run-group-meeting.js";
 
-async function play(scenario: (typeof SCENARIOS)[number]): Promise<MeetingResult> {
-  let result: MeetingResult | undefined;
-  let failure: unknown;
-  runMeeting(scenario).then(
-    (r) => {
-      result = r;
-    },
-    (error: unknown) => {
-      failure = error;
-    },
-  );
-  for (let i = 0; i < 20_000 && !result && !failure; i++) await vi.advanceTimersByTimeAsync(50);
-  if (failure) throw failure;
-  if (!result) throw new Error(`${scenario.name} did not finish`);
-  return result;
+function play(scenario: (typeof SCENARIOS)[number]): Promise<MeetingResult> {
+  return runOnFakeClock(runMeeting(scenario), (ms) => vi.advanceTimersByTimeAsync(ms), scenario.name);
 }
 
 describe("meeting simulator", () => {
@@ -150,21 +138,8 @@ describe("meeting simulator: the bot hears itself in the mix", () => {
   });
 });
 
-async function playGroup(scenario: GroupScenario, options: { isolated?: boolean } = {}): Promise<GroupMeetingResult> {
-  let result: GroupMeetingResult | undefined;
-  let failure: unknown;
-  runGroupMeeting(scenario, options).then(
-    (r) => {
-      result = r;
-    },
-    (error: unknown) => {
-      failure = error;
-    },
-  );
-  for (let i = 0; i < 20_000 && !result && !failure; i++) await vi.advanceTimersByTimeAsync(50);
-  if (failure) throw failure;
-  if (!result) throw new Error(`${scenario.name} did not finish`);
-  return result;
+function playGroup(scenario: GroupScenario, options: { isolated?: boolean } = {}): Promise<GroupMeetingResult> {
+  return runOnFakeClock(runGroupMeeting(scenario, options), (ms) => vi.advanceTimersByTimeAsync(ms), scenario.name);
 }
 
 describe("meeting simulator: several bots of one server", () => {

@@ -8,9 +8,9 @@ import { z } from "zod";
 import type { LlmEvent } from "../../services/llm/language-model.js";
 import { defineTool } from "../../tools/tool.js";
 import { Conversation } from "../conversation.js";
-import { frame } from "../frames.js";
+import { type Frame, frame } from "../frames.js";
 import { FAIL_MARK, ScriptedLlm } from "../testing/fake-services.js";
-import { StageProbe } from "../testing/run-stage.js";
+import { StageProbe, sendWhileClockRuns } from "../testing/run-stage.js";
 import { TurnMetrics } from "../turn-metrics.js";
 import { ResponseStage } from "./response.js";
 
@@ -33,11 +33,8 @@ function setup(replies: LlmEvent[][]) {
   return { llm, conversation, probe: new StageProbe(stage) };
 }
 
-async function sendTimed(probe: StageProbe, ...frames: Parameters<StageProbe["send"]>): Promise<void> {
-  const sending = probe.send(...frames);
-  await vi.advanceTimersByTimeAsync(1000);
-  await sending;
-}
+/** Sends frames while the fake clock runs a second on, since the stage waits on it. */
+const sendTimed = (probe: StageProbe, ...frames: Frame[]) => sendWhileClockRuns(probe, (ms) => vi.advanceTimersByTimeAsync(ms), 1000, ...frames);
 
 beforeEach(() => {
   vi.useFakeTimers();

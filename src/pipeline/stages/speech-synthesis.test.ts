@@ -4,9 +4,9 @@
  * one is skipped, and an interruption stops the sentence being made.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { frame } from "../frames.js";
+import { type Frame, frame } from "../frames.js";
 import { ChunkedTts, FAIL_MARK } from "../testing/fake-services.js";
-import { StageProbe } from "../testing/run-stage.js";
+import { StageProbe, sendWhileClockRuns } from "../testing/run-stage.js";
 import { TurnMetrics } from "../turn-metrics.js";
 import { SpeechSynthesisStage } from "./speech-synthesis.js";
 
@@ -19,12 +19,8 @@ function setup() {
   return { tts, probe: new StageProbe(stage) };
 }
 
-/** Sends frames while the fake clock runs, since synthesis waits on it. */
-async function sendTimed(probe: StageProbe, ...frames: Parameters<StageProbe["send"]>): Promise<void> {
-  const sending = probe.send(...frames);
-  await vi.advanceTimersByTimeAsync(1000);
-  await sending;
-}
+/** Sends frames while the fake clock runs a second on, since the stage waits on it. */
+const sendTimed = (probe: StageProbe, ...frames: Frame[]) => sendWhileClockRuns(probe, (ms) => vi.advanceTimersByTimeAsync(ms), 1000, ...frames);
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -83,3 +83,13 @@ export async function runStage(processor: FrameProcessor, frames: Frame[]): Prom
   await probe.send(...frames);
   return { downstream: probe.downstream, upstream: probe.upstream };
 }
+
+/**
+ * Sends frames while `advance` moves a fake clock `ms` on (e.g. `vi.advanceTimersByTimeAsync`), for
+ * stages that wait on timers, and resolves once the frames are through.
+ */
+export async function sendWhileClockRuns(probe: StageProbe, advance: (ms: number) => Promise<unknown>, ms: number, ...frames: Frame[]): Promise<void> {
+  const sending = probe.send(...frames);
+  await advance(ms);
+  await sending;
+}
