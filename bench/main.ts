@@ -14,6 +14,7 @@ import { describeCluster, measureCluster } from "./cluster.js";
 import { measureLocalEngines } from "./local-engines.js";
 import { measureMemoryCycles } from "./memory-cycles.js";
 import { describeEcho, measureEcho } from "./echo.js";
+import { describeRoomGroup, measureRoomGroup } from "./room-group.js";
 import { measureMeetingSim } from "./meeting-sim.js";
 import { type BenchOptions, SECTIONS, parseBenchOptions } from "./options.js";
 import { measureOverhead } from "./overhead.js";
@@ -128,6 +129,13 @@ async function main(options: BenchOptions): Promise<void> {
     result.echo = echo;
     line("\n6b. The bot's own voice in the meeting mix (bench/echo.ts)");
     for (const text of describeEcho(echo)) line(text);
+  }
+
+  if (only.has("room-group")) {
+    const roomGroup = await measureRoomGroup(quick);
+    result.roomGroup = roomGroup;
+    line(`\n6c. Several bots in one built-in room: ${roomGroup.bots} bots, ${roomGroup.people} person, embedded engines (bench/room-group.ts)`);
+    for (const text of describeRoomGroup(roomGroup)) line(text);
   }
 
   if (only.has("cluster")) {

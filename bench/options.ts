@@ -4,7 +4,7 @@
  * some sections, and `--bots N` (with `--only scale`) to run one scale step instead of the series.
  */
 
-export const SECTIONS = ["overhead", "turn", "scale", "local", "side-by-side", "memory", "meetings", "echo", "cluster"] as const;
+export const SECTIONS = ["overhead", "turn", "scale", "local", "side-by-side", "memory", "meetings", "echo", "room-group", "cluster"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

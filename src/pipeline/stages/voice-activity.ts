@@ -16,6 +16,8 @@ export class VoiceActivityStage extends FrameProcessor {
   lastSpeechStartAt: number | undefined;
 
   private readonly threshold: number;
+  /** When the audio being scored arrived: speech events are stamped with it, not with the moment scoring finished. */
+  private scoringArrivedAt = 0;
 
   constructor(model: VoiceActivityModel, params: VadParams, private readonly metrics: TurnMetrics) {
     super("voice-activity");
@@ -45,7 +47,10 @@ export class VoiceActivityStage extends FrameProcessor {
   protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
     // Audio moves on only once the VAD has scored it, so the speech events pushed while scoring
     // reach the recogniser's gate exactly where they belong in the audio, however busy the machine.
-    if (f.type === "input-audio" && direction === "downstream") await this.analyzer.push(f.audio);
+    if (f.type === "input-audio" && direction === "downstream") {
+      this.scoringArrivedAt = f.createdAt;
+      await this.analyzer.push(f.audio);
+    }
     await this.push(f, direction);
   }
 
@@ -57,10 +62,19 @@ export class VoiceActivityStage extends FrameProcessor {
   private async announce(transition: VadTransition): Promise<void> {
     if (transition.event === "speech-start") {
       this.lastSpeechStartAt = transition.at;
-      await this.push(frame("user-started-speaking"));
+      await this.push(this.stamped(frame("user-started-speaking")));
     } else {
       this.metrics.speechEnded(transition.at);
-      await this.push(frame("user-stopped-speaking"));
+      await this.push(this.stamped(frame("user-stopped-speaking")));
     }
+  }
+
+  /**
+   * Puts a speech event on the meeting's timeline: on a busy machine scoring can run seconds behind
+   * the audio, and the speaker events it is matched with (and a sibling bot's speaking times) are
+   * stamped when they arrived, so the event must be too.
+   */
+  private stamped<F extends Frame>(event: F): F {
+    return { ...event, createdAt: Math.min(event.createdAt, this.scoringArrivedAt || event.createdAt) };
   }
 }
