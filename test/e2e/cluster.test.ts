@@ -112,7 +112,8 @@ describe.skipIf(skip)("a cluster of one API node and two workers on Redis", () =
       const created = await fetch(`${api.url}/bots`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-meeting-baas-api-key": KEYS[i] ?? "" },
-        body: JSON.stringify({ meeting_url: MEET, personas: [PERSONAS[i % 3]], entry_message: "Hello everyone." }),
+        // Six meetings: bots in one meeting would share a floor and greet one after another.
+        body: JSON.stringify({ meeting_url: `${MEET.slice(0, -1)}${"abcdef"[i]}`, personas: [PERSONAS[i % 3]], entry_message: "Hello everyone." }),
       });
       const body = (await json(created)) as { bot_id: string; worker: string };
       expect(created.status, JSON.stringify(body)).toBe(201);
