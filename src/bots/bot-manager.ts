@@ -489,7 +489,10 @@ export class BotManager {
 
   private forget(bot: Bot): void {
     this.persistStatus(bot);
-    this.memberships.get(bot)?.leave();
+    this.memberships
+      .get(bot)
+      ?.leave()
+      .catch((error: unknown) => this.options.logger.warn({ err: errorMessage(error) }, "could not give back the meeting floor; it frees itself when its lease expires"));
     this.memberships.delete(bot);
     const setup = this.setups.get(bot);
     this.setups.delete(bot);

@@ -80,13 +80,18 @@ export class GroupMembership implements SiblingGroup {
     return true;
   }
 
-  /** Takes the bot out of its group; a round waiting for it settles now. Idempotent. */
-  leave(): void {
+  /**
+   * Takes the bot out of its group; a round waiting for it settles now, and a floor it still holds
+   * is given back: a bot that failed mid-reply never saw its pipeline end, and would otherwise keep
+   * its siblings silent. Idempotent; rejects only if a shared (Redis) floor cannot be reached.
+   */
+  async leave(): Promise<void> {
     if (this.gone) return;
     this.gone = true;
     this.group.members.delete(this.holderId);
     this.group.rounds.flush();
     this.onLeave(this.group);
+    await this.group.floor.release(this.holderId);
   }
 
   private others(): GroupMember[] {

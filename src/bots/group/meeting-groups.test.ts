@@ -74,12 +74,26 @@ describe("meeting groups", () => {
     c.pass();
     expect(await Promise.all(first)).toEqual([false, true]);
     const second = a.settle(claim("a"));
-    c.leave();
-    b.leave();
+    await c.leave();
+    await b.leave();
     expect(await second).toBe(true);
-    c.leave();
-    a.leave();
+    await c.leave();
+    await a.leave();
     expect(groups.list()).toEqual([]);
+  });
+
+  it("gives back the floor of a bot that leaves while holding it, so its siblings can speak", async () => {
+    const groups = new MeetingGroups();
+    const sam = groups.join("t1", "g", { holderId: "c1", displayName: "Sam", names: [] });
+    const alex = groups.join("t1", "g", { holderId: "c2", displayName: "Alex", names: [] });
+    expect(await sam.floor.tryAcquire("c1")).toBe(true);
+    expect(await alex.floor.tryAcquire("c2")).toBe(false);
+    // Sam failed mid-reply: its pipeline never released the floor.
+    await sam.leave();
+    expect(await alex.floor.holder()).toBeNull();
+    expect(await alex.floor.tryAcquire("c2")).toBe(true);
+    await sam.leave();
+    expect(await alex.floor.holder()).toBe("c2");
   });
 
   it("caps bot-to-bot replies until a person speaks", () => {
