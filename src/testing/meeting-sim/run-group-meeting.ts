@@ -103,7 +103,7 @@ export async function runGroupMeeting(scenario: GroupScenario, options: { isolat
   for (const bot of run.bots) {
     await bot.pipeline.cancel("meeting over");
     await bot.pipeline.stop("meeting over");
-    bot.membership.leave();
+    await bot.membership.leave();
   }
   await groups.close();
   return scoreGroupMeeting(run, tailFrom);
