@@ -175,6 +175,8 @@ describe.skipIf(skip)("a cluster of one API node and two workers on Redis", () =
     const failoverMs = performance.now() - killedAt;
     console.info(`failover: ${before.length} bots back in their meeting ${Math.round(failoverMs)} ms after SIGKILL`);
     expect(failoverMs).toBeLessThan(DOCUMENTED_FAILOVER_MS * 3);
+    // The new bot joins before the old one is removed (the meeting is never without it): the leave follows.
+    await waitFor(() => before.every((old) => leavesOf(old.provider_bot_id ?? "").length > 0), 20_000, "the old bots' leave calls");
     const after = await listed();
     for (const old of before) {
       const moved = after.find((bot) => bot.bot_id === old.bot_id);
