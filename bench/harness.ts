@@ -34,6 +34,13 @@ export function stats(values: number[], digits = 1): Stats {
   return { count: values.length, p50: round(percentile(values, 0.5)), p95: round(percentile(values, 0.95)), p99: round(percentile(values, 0.99)), mean: round(mean) };
 }
 
+/** A Google Meet address of its own for bot `n`: bots in one meeting share a floor, and the
+ * throughput benches measure independent bots, one per meeting. */
+export function benchMeetingUrl(section: "ovrh" | "scal" | "memc", n: number): string {
+  const letters = [2, 1, 0].map((power) => String.fromCharCode(97 + (Math.floor(n / 26 ** power) % 26))).join("");
+  return `https://meet.google.com/bch-${section}-${letters}`;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {

@@ -15,7 +15,7 @@ import { planProviders } from "../src/services/select-providers.js";
 import type { DecoderPoolStats } from "../src/services/stt/local/decoder-pool.js";
 import { PocketSphinxSpeechToText } from "../src/services/stt/local/pocketsphinx-stt.js";
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
-import { sleep, until } from "./harness.js";
+import { benchMeetingUrl, sleep, until } from "./harness.js";
 
 export interface MemoryCycles {
   botsPerRound: number;
@@ -32,8 +32,6 @@ export interface MemoryCycles {
   decoders: DecoderPoolStats | undefined;
 }
 
-/** Three letters for a distinct, valid Meet code per bot. */
-const meetCode = (n: number) => [2, 1, 0].map((power) => String.fromCharCode(97 + (Math.floor(n / 26 ** power) % 26))).join("");
 
 const rss = () => Math.round(process.memoryUsage().rss / 1e6);
 
@@ -63,7 +61,7 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
       const response = await fetch(`${server.url}/bots`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ meeting_url: `https://meet.google.com/abc-defg-${meetCode(round * botsPerRound + i)}` }),
+        body: JSON.stringify({ meeting_url: benchMeetingUrl("memc", round * botsPerRound + i) }),
       });
       const body = (await response.json()) as { bot_id?: string; message?: string };
       if (!body.bot_id) throw new Error(`launch refused (${response.status}): ${body.message}`);

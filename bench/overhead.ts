@@ -7,7 +7,7 @@
  */
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
 import { INJECTED, type LlmScript, startFakes } from "./fakes.js";
-import { type Stats, benchServer, sleep, stats, until } from "./harness.js";
+import { type Stats, benchMeetingUrl, benchServer, sleep, stats, until } from "./harness.js";
 
 export interface OverheadResult {
   bots: number;
@@ -48,7 +48,7 @@ export async function measureOverhead(bots: number, turnsPerBot: number, llmScri
       const response = await fetch(`${server.url}/bots`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ meeting_url: "https://meet.google.com/bch-ovrh-eab", personas: ["interviewer"], entry_message: "Hi." }),
+        body: JSON.stringify({ meeting_url: benchMeetingUrl("ovrh", i), personas: ["interviewer"], entry_message: "Hi." }),
       });
       ids.push(((await response.json()) as { bot_id: string }).bot_id);
     }

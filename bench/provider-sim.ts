@@ -3,8 +3,11 @@
  * The meeting side of the scale benchmark, in its own process like a real provider: a MeetingBaas
  * emulator whose bots stream 16 kHz PCM in real time in 20 ms frames, each speaking a question every
  * few seconds, plus the fixed-delay STT/LLM/TTS servers. It prints the servers' settings as one JSON
- * line, and after `durationMs` a JSON report of the bots' voice as heard: replies and late frames.
+ * line, and after `durationMs` a JSON report of the bots' voice as heard: replies and late frames
+ * within the measured window, which the parent opens and closes with the lines `window-start` and
+ * `window-end` on standard input.
  */
+import { createInterface } from "node:readline";
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
 import { startFakes } from "./fakes.js";
 
@@ -21,6 +24,12 @@ fakes.baas.options.script = { participants: ["Alice"], connectDelayMs: 10, chunk
 process.stdout.write(`${JSON.stringify({ env: fakes.env })}\n`);
 const speech = await loadSpeech("weather-question");
 const started = new Set<string>();
+const window = { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY };
+createInterface({ input: process.stdin }).on("line", (line) => {
+  if (line === "window-start") window.start = performance.now();
+  if (line === "window-end") window.end = performance.now();
+});
+const inWindow = (at: number) => at >= window.start && at <= window.end;
 
 const driver = setInterval(() => {
   for (const [id, record] of fakes.baas.bots) {
@@ -43,18 +52,19 @@ setTimeout(() => {
   // a frame that arrives after that moment is a gap in the bot's voice.
   for (const record of fakes.baas.bots.values()) {
     const times = record.bot.arrivals;
-    frames += times.length;
     let start = 0;
     let index = 0;
     for (let i = 0; i < times.length; i++) {
       const at = times[i] ?? 0;
+      const counted = inWindow(at);
+      if (counted) frames += 1;
       if (i === 0 || at - (times[i - 1] ?? 0) > NEW_REPLY_MS) {
-        replies += 1;
+        if (counted) replies += 1;
         start = at;
         index = 0;
       }
       if (at > start + index * FRAME_MS + TOLERANCE_MS) {
-        late += 1;
+        if (counted) late += 1;
         start = at - index * FRAME_MS;
       }
       index += 1;
