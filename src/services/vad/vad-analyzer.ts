@@ -25,6 +25,8 @@ type State = "quiet" | "starting" | "speaking" | "stopping";
  * windows are dropped, so a backlog can never grow memory without bound.
  */
 export const MAX_BACKLOG_MS = 30_000;
+/** Quiet long enough that the model's memory of earlier speech is dropped. */
+const FRESH_AFTER_QUIET_MS = 1000;
 
 /** Loudness on a 0..1 scale: -70 dBFS and below is 0, -20 dBFS and above is 1. */
 export function volumeOf(window: Int16Array): number {
@@ -45,6 +47,10 @@ export class VadAnalyzer {
   private pending = 0;
   private closed = false;
   lastProbability = 0;
+  /** Windows too quiet to be speech, decided without the model. */
+  quietWindows = 0;
+  private quietRun = 0;
+  private readonly freshAfterWindows: number;
   /** Windows dropped because scoring fell too far behind. */
   droppedWindows = 0;
   /** Windows the model failed to score, and the last reason. */
@@ -65,6 +71,7 @@ export class VadAnalyzer {
     this.chunker = new FrameChunker(model.windowSamples);
     this.windowMs = (model.windowSamples / model.sampleRate) * 1000;
     this.maxPending = Math.ceil(MAX_BACKLOG_MS / this.windowMs);
+    this.freshAfterWindows = Math.ceil(FRESH_AFTER_QUIET_MS / this.windowMs);
   }
 
   get speaking(): boolean {
@@ -102,6 +109,7 @@ export class VadAnalyzer {
 
   reset(): void {
     this.stream.reset();
+    this.quietRun = 0;
     this.chunker.reset();
     this.state = "quiet";
     this.runMs = 0;
@@ -134,12 +142,26 @@ export class VadAnalyzer {
   private async analyse(window: Int16Array): Promise<void> {
     if (this.closed) return;
     this.receivedMs += this.windowMs;
+    const smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
+    if (smoothedVolume < this.params.minVolume && this.state === "quiet") {
+      // Too quiet to count as speech whatever the model says, so while nobody speaks it is not asked:
+      // most windows of a meeting are silence, and scoring is most of a bot's CPU. Short gaps keep
+      // the model's memory (echo removal can leave holes in a person's speech); after a second of
+      // quiet it starts afresh, as at the start of a stream.
+      this.smoothedVolume = smoothedVolume;
+      this.quietWindows += 1;
+      this.quietRun += 1;
+      this.lastProbability = 0;
+      if (this.quietRun === this.freshAfterWindows) this.stream.reset();
+      this.step(false);
+      return;
+    }
+    this.quietRun = 0;
     const probability = await this.stream.score(int16ToFloat32(window));
     if (this.closed) return;
     this.lastProbability = probability;
-    this.smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
-    const voiced = probability >= this.params.threshold && this.smoothedVolume >= this.params.minVolume;
-    this.step(voiced);
+    this.smoothedVolume = smoothedVolume;
+    this.step(probability >= this.params.threshold);
   }
 
   private step(voiced: boolean): void {

@@ -47,6 +47,44 @@ describe("Silero VAD", () => {
     expect(await run(model, [noise(2000, 300)])).toEqual([]);
   });
 
+  it("decides windows too quiet to be speech without the model, and hears the speech after them", async () => {
+    const speech = await loadSpeech("weather-question");
+    let scored = 0;
+    let resets = 0;
+    const counting = {
+      sampleRate: model.sampleRate,
+      windowSamples: model.windowSamples,
+      createStream: () => {
+        const stream = model.createStream();
+        return {
+          score: (window: Float32Array) => {
+            scored += 1;
+            return stream.score(window);
+          },
+          reset: () => {
+            resets += 1;
+            stream.reset();
+          },
+        };
+      },
+    };
+    const events: VadTransition[] = [];
+    const vad = new VadAnalyzer(counting, params, (t) => events.push(t));
+    const chunks = [silence(1000), noise(1000, 30), speech, silence(1000), speech];
+    for (const chunk of chunks) await vad.push(chunk);
+    const windows = Math.floor(chunks.reduce((n, c) => n + c.length, 0) / 512);
+    expect(events.map((e) => e.event)).toEqual(["speech-start", "speech-stop", "speech-start"]);
+    expect(vad.quietWindows + scored).toBe(windows);
+    // At least the two seconds before the first question and most of the pause are never scored.
+    expect(vad.quietWindows).toBeGreaterThan(2500 / 32);
+    expect(resets).toBeGreaterThanOrEqual(1);
+    // With no volume floor every window goes to the model.
+    scored = 0;
+    const unfloored = new VadAnalyzer(counting, { ...params, minVolume: 0 }, () => undefined);
+    await unfloored.push(silence(1000));
+    expect(scored).toBe(Math.floor(16000 / 512));
+  });
+
   it("keeps each bot's state separate when many share the model", async () => {
     const speech = await loadSpeech("time-question");
     const [a, b, c] = await Promise.all([
@@ -97,7 +135,7 @@ describe("VadAnalyzer backlog", () => {
       }),
     };
     const vad = new VadAnalyzer(flaky, params, () => undefined);
-    await vad.push(new Int16Array(1024));
+    await vad.push(noise(64, 20000));
     expect(calls).toBe(2);
     expect(vad.scoringErrors).toBe(1);
     expect(vad.lastScoringError).toBe("model hiccup");
