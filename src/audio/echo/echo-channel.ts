@@ -24,6 +24,8 @@ const TAPS = 256;
 const LEAD = 32;
 /** Reference quieter than this mean square (-70 dBFS) is silence: nothing to explain. */
 const SILENT_REFERENCE = 1e-7;
+/** Input quieter than this mean square (-90 dBFS) holds no echo: digital silence, as providers send. */
+const SILENT_INPUT = 1e-9;
 /** The canceller learns where at most this share of the input is left unexplained. */
 const ADAPT_RATIO = 0.4;
 /** Input more than twice as loud as the usual echo of this much reference means someone else is talking. */
@@ -45,6 +47,11 @@ export class EchoChannel {
     readonly rate = 16000,
   ) {
     this.estimator = new DelayEstimator(reference, rate);
+  }
+
+  /** Whether the canceller has learnt an echo path; until then it costs nothing. */
+  get cancelling(): boolean {
+    return this.filter.trained;
   }
 
   /** The estimated echo delay in milliseconds, once found. */
@@ -81,6 +88,11 @@ export class EchoChannel {
     if (refEnergy / count < SILENT_REFERENCE) {
       this.filter.process(input, this.aligned, out, count, false);
       return -1;
+    }
+    if (inputEnergy / count < SILENT_INPUT) {
+      // Nothing came back: there is no echo here to explain or to learn from.
+      out.set(input.subarray(0, count));
+      return inputEnergy;
     }
     // What is left after the best gain on the delayed reference alone.
     const fitResidual = cross > 0 ? Math.max(0, inputEnergy - (cross * cross) / refEnergy) : inputEnergy;

@@ -54,6 +54,11 @@ export class EchoSuppressor {
     return this.channels.get(reference)?.delayMs;
   }
 
+  /** Whether echo of this reference has been heard and is being cancelled. */
+  cancelling(reference: EchoReference): boolean {
+    return this.channels.get(reference)?.cancelling ?? false;
+  }
+
   /**
    * Takes the inbound chunk that starts at stream position `position`; returns it unchanged when no
    * reference is recent, else a new chunk with echo removed.

@@ -151,6 +151,7 @@ describe("echo suppression", () => {
     }
     const erle = 10 * Math.log10(inputEnergy / leftEnergy);
     expect(erle).toBeGreaterThanOrEqual(15);
+    expect(channel.cancelling).toBe(true);
   });
 
   it("lets a person talking over the echo through, with the echo taken out, and the VAD hears them", async () => {
@@ -178,6 +179,23 @@ describe("echo suppression", () => {
     const chunks = play(suppressor, [echoOf(bot, delay, 0.8, true, length)], noise(length, 30));
     expect(await vadEvents(vad, chunks.map((c) => c.input))).not.toEqual([]);
     expect(await vadEvents(vad, chunks.map((c) => c.output))).toEqual([]);
+  });
+
+  it("learns nothing and changes nothing when the mix holds no echo of the bot", () => {
+    const reference = referenceOf(bot);
+    const suppressor = new EchoSuppressor({ references: () => [reference] });
+    const length = bot.length;
+    const person = Float32Array.from({ length }, (_, k) => human[k % human.length] ?? 0);
+    const chunks = play(suppressor, [new Float32Array(length), person], noise(length, 30));
+    expect(suppressor.stats.processedChunks).toBe(chunks.length);
+    // Where the person speaks, every sample passes unchanged (background noise alone may be gated).
+    const voiced = chunks.filter((c) => c.otherEnergy > 1e6);
+    expect(voiced.length).toBeGreaterThan(100);
+    expect(voiced.filter((c) => c.output.some((s, i) => s !== c.input[i])).length).toBe(0);
+    expect(suppressor.cancelling(reference)).toBe(false);
+    // Digital silence, as providers send between speakers, comes back as silence.
+    const quiet = new Int16Array(CHUNK);
+    expect(suppressor.process(quiet, length).every((s) => s === 0)).toBe(true);
   });
 
   it("passes input through untouched when no reference played within the last second", () => {

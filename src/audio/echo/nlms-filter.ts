@@ -7,6 +7,8 @@
 
 export class NlmsFilter {
   private readonly weights: Float32Array;
+  /** False until the filter has learnt something: an untrained filter estimates no echo at all. */
+  private learnt = false;
 
   /**
    * @param taps filter length in samples, a multiple of 4
@@ -28,6 +30,12 @@ export class NlmsFilter {
    * reference[i] the oldest, so it is `count + taps - 1` long. With `adapt`, the filter learns.
    */
   process(input: Float32Array, reference: Float32Array, out: Float32Array, count: number, adapt: boolean): void {
+    if (!adapt && !this.learnt) {
+      // Nothing learnt, nothing to subtract: skip the multiply-adds (most bots hear no echo at all).
+      out.set(input.subarray(0, count));
+      return;
+    }
+    if (adapt) this.learnt = true;
     const taps = this.taps;
     const w = this.weights;
     let energy = 0;
@@ -65,7 +73,12 @@ export class NlmsFilter {
     }
   }
 
+  get trained(): boolean {
+    return this.learnt;
+  }
+
   reset(): void {
     this.weights.fill(0);
+    this.learnt = false;
   }
 }
