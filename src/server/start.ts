@@ -222,6 +222,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await sockets.closeWithin(SOCKET_CLOSE_GRACE_MS, () => app.close());
       registry?.close();
       await groups.close();
+      // Engines handed in by the caller are the caller's to release.
+      if (!options.speech) await speech.vadModel.close?.();
     },
   };
 }

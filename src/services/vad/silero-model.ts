@@ -26,7 +26,16 @@ export class SileroVadModel extends SileroBatcher {
     return new SileroVadModel(session);
   }
 
+  private released: Promise<void> | undefined;
+
+  /** Releases the session; windows submitted afterwards fail. Idempotent. */
+  close(): Promise<void> {
+    this.released ??= this.session.release();
+    return this.released;
+  }
+
   protected async run(job: SileroRun): Promise<SileroResult> {
+    if (this.released !== undefined) throw new Error("the VAD model is closed");
     const result = await this.session.run({
       input: new ort.Tensor("float32", job.input, [job.batch, SILERO_CONTEXT + SILERO_WINDOW]),
       state: new ort.Tensor("float32", job.state, [2, job.batch, SILERO_STATE]),

@@ -10,6 +10,8 @@ export interface VoiceActivityModel {
   /** Samples per analysis window (512 at 16 kHz for Silero). */
   readonly windowSamples: number;
   createStream(): VoiceActivityStream;
+  /** Releases the model (its session or worker threads). Idempotent; models with nothing to release leave it out. */
+  close?(): Promise<void>;
 }
 
 export interface VoiceActivityStream {
