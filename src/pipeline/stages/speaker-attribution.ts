@@ -36,7 +36,7 @@ export class SpeakerAttributionStage extends FrameProcessor {
     switch (f.type) {
       case "speakers-update":
         for (const span of this.context.roster.update(f.speakers, f.createdAt)) {
-          if (this.onlyBotAudible(span.start, span.end)) this.context.roster.looksLikeSelf(span.name);
+          if (this.onlyBotAudible(span.start)) this.context.roster.looksLikeSelf(span.name);
         }
         this.context.changed();
         break;
@@ -98,8 +98,8 @@ export class SpeakerAttributionStage extends FrameProcessor {
     return person && person.overlap > heard.overlapMs ? null : heard.name;
   }
 
-  /** The bot talked throughout [start, end] and the VAD heard nobody during it or just after. */
-  private onlyBotAudible(start: number, end: number): boolean {
+  /** The bot was talking from before `start`, and the VAD has heard nobody start since then. */
+  private onlyBotAudible(start: number): boolean {
     if (this.botSince === undefined || this.botSince > start) return false;
     return !this.context.vadSpeaking && this.lastVadStart < start;
   }
