@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSpeech } from "../../../test/fixtures/load-fixture.js";
+import { MAX_BATCH, SILERO_STATE, SILERO_WINDOW, SileroBatcher, type SileroResult, type SileroRun } from "./silero-batcher.js";
 import { SileroVadModel } from "./silero-model.js";
 import { MAX_BACKLOG_MS, type VadTransition, VadAnalyzer } from "./vad-analyzer.js";
 import { DEFAULT_VAD } from "../../core/vad-defaults.js";
@@ -139,5 +140,25 @@ describe("VadAnalyzer backlog", () => {
     expect(calls).toBe(2);
     expect(vad.scoringErrors).toBe(1);
     expect(vad.lastScoringError).toBe("model hiccup");
+  });
+});
+
+/** Scores every window 0.5 and records the size of each run. */
+class RecordingBatcher extends SileroBatcher {
+  readonly runs: number[] = [];
+  protected async run(job: SileroRun): Promise<SileroResult> {
+    this.runs.push(job.batch);
+    return { output: new Float32Array(job.batch).fill(0.5), state: new Float32Array(2 * job.batch * SILERO_STATE) };
+  }
+}
+
+describe("Silero batching", () => {
+  it("cuts a burst of many bots' windows into runs of at most MAX_BATCH, and scores each window once", async () => {
+    const batcher = new RecordingBatcher();
+    const streams = Array.from({ length: 2 * MAX_BATCH + 5 }, () => batcher.createStream());
+    const scores = await Promise.all(streams.map((s) => s.score(new Float32Array(SILERO_WINDOW))));
+    expect(scores.every((p) => p === 0.5)).toBe(true);
+    expect(batcher.runs).toEqual([MAX_BATCH, MAX_BATCH, 5]);
+    expect(batcher.stats.windows).toBe(streams.length);
   });
 });
