@@ -23,6 +23,8 @@ export interface NewSavedBot {
   /** The MeetingBaas key the bot was sent with: needed to make it leave after a crash. */
   apiKey: string | undefined;
   tenant: string | undefined;
+  /** The meeting group the bot joined (named in the request, or its URL's default), kept for a resume. */
+  meetingGroup: string;
 }
 
 export interface SavedBot extends Omit<NewSavedBot, "persona" | "apiKey" | "tenant"> {
@@ -91,7 +93,7 @@ export function savedBotInfo(saved: SavedBot): BotInfo {
     metrics: { turns: [], stages: {} },
     roster: [],
     turn_decisions: [],
-    meeting_group: defaultMeetingGroup(saved.meetingUrl, saved.provider),
+    meeting_group: saved.meetingGroup,
     siblings: [],
     participation: null,
   };
