@@ -3,7 +3,6 @@
  * One bot as the registry keeps it on disk: enough to answer status queries after a restart, to
  * rebuild its engine under the same stream id, and to make it leave with the key it was sent with.
  */
-import { defaultMeetingGroup } from "../group/meeting-group-key.js";
 import { z } from "zod";
 import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import type { BotInfo, BotStatus } from "../bot-request.js";
