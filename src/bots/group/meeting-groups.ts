@@ -12,6 +12,7 @@ import { type ClaimStore, InProcessClaimStore } from "./claim-store.js";
 import { type FloorStore, InProcessFloorStore } from "./floor-store.js";
 import { GroupMembership } from "./group-membership.js";
 import { type GroupMemberSpec, GroupState } from "./group-state.js";
+import { groupKey } from "./meeting-group-key.js";
 import { normaliseName } from "./sibling-names.js";
 
 export interface GroupView {
@@ -41,7 +42,7 @@ export class MeetingGroups {
 
   /** Adds a bot to its group (created on first use); leave through the membership. */
   join(tenant: string | undefined, meetingGroup: string, spec: GroupMemberSpec): GroupMembership {
-    const key = JSON.stringify([tenant ?? null, meetingGroup]);
+    const key = groupKey(tenant, meetingGroup);
     let group = this.groups.get(key);
     if (!group) {
       group = new GroupState(key, tenant, meetingGroup, this.floors.floorFor(key), this.claims);

@@ -32,6 +32,11 @@ export interface RedisFloorOptions {
   onError(error: string): void;
 }
 
+/** Where the floor of the group with this key lives in Redis (its value is the holder's client id). */
+export function floorRedisKey(groupKey: string): string {
+  return `sb:floor:${createHash("sha256").update(groupKey).digest("hex").slice(0, 32)}`;
+}
+
 export class RedisFloorStore implements FloorStore {
   private readonly floors = new Map<string, RedisFloor>();
   private readonly byRedisKey = new Map<string, RedisFloor>();
@@ -58,7 +63,7 @@ export class RedisFloorStore implements FloorStore {
   floorFor(key: string): Floor {
     let floor = this.floors.get(key);
     if (!floor) {
-      const redisKey = `sb:floor:${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+      const redisKey = floorRedisKey(key);
       floor = new RedisFloor(this.redis, redisKey, this.options);
       this.floors.set(key, floor);
       this.byRedisKey.set(redisKey, floor);
