@@ -178,6 +178,7 @@ export class BotManager {
         audioFrequency: frequency,
         apiKey,
         tenant: context.tenant,
+        meetingGroup: meetingGroupOf(request, provider.name),
       });
       bot = this.createBot(spec, logger);
     } catch (error) {
@@ -239,6 +240,8 @@ export class BotManager {
       streaming_audio_frequency: saved.audioFrequency === 24000 ? "24khz" : "16khz",
       pipeline: saved.pipeline,
       recorder: saved.recorder,
+      // The group it joined before: a bot sent into a named group rejoins that group, not its URL's.
+      meeting_group: saved.meetingGroup,
     };
     const logger = this.options.logger.child({ clientId: saved.clientId, persona: saved.persona.key, botId: saved.providerBotId });
     const bot = this.createBot(
@@ -265,7 +268,7 @@ export class BotManager {
 
   private createBot(spec: BotSpec, logger: Logger): Bot {
     const { clientId, persona, request, frequency } = spec;
-    const meetingGroup = request.meeting_group ?? defaultMeetingGroup(request.meeting_url, spec.providerName);
+    const meetingGroup = meetingGroupOf(request, spec.providerName);
     // Only bots whose voice this server makes take part in the floor and the claims.
     const membership =
       request.pipeline === "builtin" && !request.recorder
@@ -531,4 +534,9 @@ function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** The group a request puts its bot in: the one it names, or its meeting URL's default. */
+function meetingGroupOf(request: BotRequest, providerName: string): string {
+  return request.meeting_group ?? defaultMeetingGroup(request.meeting_url, providerName);
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
+import type { ClaimStore } from "../bots/group/claim-store.js";
 import type { FloorStore } from "../bots/group/floor-store.js";
 import { MeetingGroups } from "../bots/group/meeting-groups.js";
 import type { SpeechServices } from "../services/speech-services.js";
@@ -83,6 +84,8 @@ export interface StartOptions {
 export interface ClusterWiring {
   /** Where the meeting groups' floors live (Redis, shared by the cluster's processes). */
   floors?: FloorStore;
+  /** Where their claim rounds are held (Redis too), so siblings on different workers agree on one answerer. */
+  claims?: ClaimStore;
   /** Where a worker's bots are recorded; none on an API node, which runs no bot. */
   registry: BotRegistry | undefined;
   botRoutes: (bots: BotManager, limits: ServerLimits) => FastifyPluginAsync;
@@ -127,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const providers = new ProviderRegistry([meetingBaas, local, attendee, recall], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const registry = options.cluster ? undefined : BotStore.open(botRegistryPath(config));
   if (registry) logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
-  const groups = new MeetingGroups({ floors: options.cluster?.floors });
+  const groups = new MeetingGroups({ floors: options.cluster?.floors, claims: options.cluster?.claims });
   const bots = new BotManager({
     groups,
     registry: options.cluster ? options.cluster.registry : registry,

@@ -138,6 +138,12 @@ describe.skipIf(skip)("a cluster of one API node and two workers on Redis", () =
     const one = bots[0];
     const described = (await json(await fetch(`${api.url}/bots/${one?.bot_id}`))) as unknown as Listed;
     expect(described).toMatchObject({ bot_id: one?.bot_id, worker: one?.worker, provider_bot_id: one?.provider_bot_id });
+    // Six meetings, one bot each, read from the registry with the worker running it.
+    const { meetings } = (await json(await fetch(`${api.url}/meetings`))) as unknown as { meetings: { bots: { bot_id: string; worker: string | null; status: string }[] }[] };
+    expect(meetings).toHaveLength(6);
+    for (const bot of bots) {
+      expect(meetings.find((m) => m.bots.some((b) => b.bot_id === bot.bot_id))?.bots).toEqual([expect.objectContaining({ bot_id: bot.bot_id, worker: bot.worker, status: "in_call" })]);
+    }
     const onWorker = await fetch(`${workers.get("w1")?.url}/bots`);
     expect(onWorker.status).toBe(421);
     expect(await json(onWorker)).toMatchObject({ code: "NOT_AN_API_NODE" });

@@ -197,6 +197,7 @@ describe("a resumed bot whose stream never comes back", () => {
       audioFrequency: 16000,
       apiKey: "key-ada",
       tenant: undefined,
+      meetingGroup: "weekly sync",
     });
     store.saveProviderId("client-of-a-crashed-server", providerBotId);
     store.saveStatus("client-of-a-crashed-server", "in_call", null);
@@ -204,7 +205,9 @@ describe("a resumed bot whose stream never comes back", () => {
 
     const server = await startTestServer({ BOT_REGISTRY_FILE: file, MEETING_BAAS_API_URL: baas.url, BOT_CONNECT_TIMEOUT_MS: "1500" });
     try {
-      expect((await json(await fetch(`${server.url}/bots/${providerBotId}`))).status).toBe("in_call");
+      // Resumed into the group it was sent to, not its URL's default.
+      expect(await json(await fetch(`${server.url}/bots/${providerBotId}`))).toMatchObject({ status: "in_call", meeting_group: "weekly sync" });
+      expect((await json(await fetch(`${server.url}/meetings`))).meetings).toMatchObject([{ meeting_group: "weekly sync" }]);
       await waitFor(() => baas.leaves().length === 1, 20_000, "the leave call");
       expect(baas.leaves()[0]).toMatchObject({ path: `/bots/${providerBotId}`, apiKey: "key-ada" });
       await waitFor(async () => (await json(await fetch(`${server.url}/bots/${providerBotId}`))).status === "failed", 10_000, "failed");

@@ -12,6 +12,7 @@ import type { Logger } from "../../logger.js";
 import type { BotRequest, BotStatus } from "../bot-request.js";
 import { type ClusterBotInfo, isFinalStatus } from "./cluster-bot-record.js";
 import { isClusterBotId } from "./cluster-keys.js";
+import { type ClusterMeetingInfo, clusterMeetings } from "./cluster-meetings.js";
 import type { ClusterRegistry } from "./cluster-registry.js";
 import type { LeaveCommands } from "./leave-commands.js";
 import type { PlacementQueue } from "./placement-jobs.js";
@@ -90,6 +91,11 @@ export class ClusterBots {
 
   async list(tenant: string | undefined): Promise<ClusterBotInfo[]> {
     return this.options.registry.list(tenant);
+  }
+
+  /** The meeting groups of the tenant's bots on every worker, with the floor holder each has now. */
+  async meetings(tenant: string | undefined): Promise<ClusterMeetingInfo[]> {
+    return clusterMeetings(this.options.redis, this.options.registry, tenant);
   }
 
   async activeCount(tenant: string | undefined): Promise<number> {

@@ -80,18 +80,28 @@ export class ClusterRegistry {
 
   /** The newest bots of a tenant (every bot without one), oldest first. */
   async list(tenant: string | undefined): Promise<ClusterBotInfo[]> {
+    const found = await this.records(tenant);
+    if (found.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const record of found) pipeline.lrange(keys.moves(record.botId), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    return found.map((record, i) => clusterBotInfo(record, parseMoves((replies[i]?.[1] ?? []) as string[])));
+  }
+
+  /** The newest records of a tenant (every record without one), oldest first. */
+  async records(tenant: string | undefined): Promise<ClusterBotRecord[]> {
     const index = tenant === undefined ? keys.allBots : keys.tenantBots(tenant);
     const ids = await this.redis.zrange(index, -LIST_LIMIT, -1);
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(keys.bot(id)).lrange(keys.moves(id), 0, -1);
+    for (const id of ids) pipeline.hgetall(keys.bot(id));
     const replies = (await pipeline.exec()) ?? [];
-    const found: ClusterBotInfo[] = [];
+    const found: ClusterBotRecord[] = [];
     const expired: string[] = [];
     ids.forEach((id, i) => {
-      const record = parseRecord((replies[i * 2]?.[1] ?? {}) as Record<string, string>);
+      const record = parseRecord((replies[i]?.[1] ?? {}) as Record<string, string>);
       if (!record) expired.push(id);
-      else if (ownedBy(record, tenant)) found.push(clusterBotInfo(record, parseMoves((replies[i * 2 + 1]?.[1] ?? []) as string[])));
+      else if (ownedBy(record, tenant)) found.push(record);
     });
     // Finished records expire on their own; their index entries are dropped when first seen gone.
     if (expired.length > 0) await this.redis.multi().zrem(index, ...expired).zrem(keys.allBots, ...expired).exec();

@@ -61,13 +61,13 @@ export class GroupMembership implements SiblingGroup {
     me.spans = me.spans.filter((s) => s.end === null || at - s.end < HISTORY_MS);
   }
 
-  settle(claim: TurnClaim): Promise<boolean> {
+  settle(claim: TurnClaim, heardAt = performance.now()): Promise<boolean> {
     if (this.gone) return Promise.resolve(false);
-    return this.group.rounds.enter(this.holderId, claim);
+    return this.group.rounds.enter(this.holderId, claim, heardAt);
   }
 
-  pass(): void {
-    if (!this.gone) this.group.rounds.pass(this.holderId);
+  pass(heardAt = performance.now()): void {
+    if (!this.gone) this.group.rounds.pass(this.holderId, heardAt);
   }
 
   humanTurn(): void {
@@ -89,7 +89,7 @@ export class GroupMembership implements SiblingGroup {
     if (this.gone) return;
     this.gone = true;
     this.group.members.delete(this.holderId);
-    this.group.rounds.flush();
+    this.group.rounds.left(this.holderId);
     this.onLeave(this.group);
     await this.group.floor.release(this.holderId);
   }

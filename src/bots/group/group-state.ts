@@ -3,8 +3,8 @@
  * What one meeting group holds: its bots with their names and speaking spans, the floor, the claim
  * round and the bot-to-bot reply count.
  */
-import { ClaimRounds } from "../../pipeline/turn/claim-rounds.js";
 import type { Floor } from "../../pipeline/turn/floor.js";
+import type { ClaimStore, GroupClaims } from "./claim-store.js";
 
 export interface GroupMemberSpec {
   /** The bot's holder id on the floor (its client id). */
@@ -27,7 +27,7 @@ export interface GroupMember {
 
 export class GroupState {
   readonly members = new Map<string, GroupMember>();
-  readonly rounds: ClaimRounds;
+  readonly rounds: GroupClaims;
   /** Bot-to-bot replies since a person last took a turn. */
   botExchanges = 0;
 
@@ -36,8 +36,8 @@ export class GroupState {
     readonly tenant: string | undefined,
     readonly name: string,
     readonly floor: Floor,
-    claimWindowMs: number,
+    claims: ClaimStore,
   ) {
-    this.rounds = new ClaimRounds(() => this.members.size, claimWindowMs);
+    this.rounds = claims.roundsFor(key, () => this.members.size);
   }
 }

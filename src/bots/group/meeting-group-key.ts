@@ -20,6 +20,11 @@ export const meetingGroupSchema = z
   .regex(/^[\p{L}\p{N}\p{P}\p{S} ]+$/u, "must be printable text: letters, digits, punctuation and spaces")
   .describe("Bots of this server with the same group are siblings: they share one floor and one answer per room question. Defaults to the normalised meeting URL");
 
+/** The key of a group within this server: the same group name under two tenants is two groups. */
+export function groupKey(tenant: string | undefined, meetingGroup: string): string {
+  return JSON.stringify([tenant ?? null, meetingGroup]);
+}
+
 /** The default group of a meeting URL; `provider` says whether it is a built-in room. */
 export function defaultMeetingGroup(meetingUrl: string, provider: string): string {
   const trimmed = meetingUrl.trim();

@@ -8,9 +8,11 @@
  */
 import { CLAIM_WINDOW_MS } from "../../pipeline/turn/claim-rounds.js";
 import type { Floor } from "../../pipeline/turn/floor.js";
+import { type ClaimStore, InProcessClaimStore } from "./claim-store.js";
 import { type FloorStore, InProcessFloorStore } from "./floor-store.js";
 import { GroupMembership } from "./group-membership.js";
 import { type GroupMemberSpec, GroupState } from "./group-state.js";
+import { groupKey } from "./meeting-group-key.js";
 import { normaliseName } from "./sibling-names.js";
 
 export interface GroupView {
@@ -23,27 +25,32 @@ export type { GroupMemberSpec };
 
 export interface MeetingGroupsOptions {
   floors?: FloorStore;
+  /** Where claim rounds are held; in this process by default, with `claimWindowMs`. */
+  claims?: ClaimStore;
   claimWindowMs?: number;
 }
 
 export class MeetingGroups {
   private readonly groups = new Map<string, GroupState>();
   private readonly floors: FloorStore;
+  private readonly claims: ClaimStore;
 
-  constructor(private readonly options: MeetingGroupsOptions = {}) {
+  constructor(options: MeetingGroupsOptions = {}) {
     this.floors = options.floors ?? new InProcessFloorStore();
+    this.claims = options.claims ?? new InProcessClaimStore(options.claimWindowMs ?? CLAIM_WINDOW_MS);
   }
 
   /** Adds a bot to its group (created on first use); leave through the membership. */
   join(tenant: string | undefined, meetingGroup: string, spec: GroupMemberSpec): GroupMembership {
-    const key = JSON.stringify([tenant ?? null, meetingGroup]);
+    const key = groupKey(tenant, meetingGroup);
     let group = this.groups.get(key);
     if (!group) {
-      group = new GroupState(key, tenant, meetingGroup, this.floors.floorFor(key), this.options.claimWindowMs ?? CLAIM_WINDOW_MS);
+      group = new GroupState(key, tenant, meetingGroup, this.floors.floorFor(key), this.claims);
       this.groups.set(key, group);
     }
     const names = [...new Set([spec.displayName, ...spec.names].map(normaliseName).filter(Boolean))];
     group.members.set(spec.holderId, { spec, normalisedNames: names, spans: [] });
+    group.rounds.joined(spec.holderId);
     return new GroupMembership(group, spec.holderId, (left) => this.left(left));
   }
 
@@ -58,14 +65,15 @@ export class MeetingGroups {
       }));
   }
 
-  /** Frees the floors (a Redis connection, timers); safe to call more than once. */
-  close(): Promise<void> {
-    return this.floors.close();
+  /** Frees the floors and claim rounds (Redis connections, timers); safe to call more than once. */
+  async close(): Promise<void> {
+    await Promise.all([this.floors.close(), this.claims.close()]);
   }
 
   private left(group: GroupState): void {
     if (group.members.size > 0 || this.groups.get(group.key) !== group) return;
     this.groups.delete(group.key);
     this.floors.forget(group.key);
+    this.claims.forget(group.key);
   }
 }

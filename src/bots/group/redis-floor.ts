@@ -11,11 +11,10 @@ import type { Redis } from "ioredis";
 import { errorMessage } from "../../core/errors.js";
 import type { Floor } from "../../pipeline/turn/floor.js";
 import type { FloorStore } from "./floor-store.js";
+import { timedCommand } from "./timed-command.js";
 
 export const FLOOR_RELEASED_CHANNEL = "sb:floor:released";
 const DEFAULT_TTL_MS = 5000;
-/** A command slower than this is taken as a "no": the bot keeps waiting for the floor. */
-const COMMAND_TIMEOUT_MS = 1000;
 
 /** Deletes the key only when `holder` has it, and says so on the release channel. */
 const RELEASE_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then
@@ -31,6 +30,11 @@ return 0`;
 export interface RedisFloorOptions {
   ttlMs?: number;
   onError(error: string): void;
+}
+
+/** Where the floor of the group with this key lives in Redis (its value is the holder's client id). */
+export function floorRedisKey(groupKey: string): string {
+  return `sb:floor:${createHash("sha256").update(groupKey).digest("hex").slice(0, 32)}`;
 }
 
 export class RedisFloorStore implements FloorStore {
@@ -59,7 +63,7 @@ export class RedisFloorStore implements FloorStore {
   floorFor(key: string): Floor {
     let floor = this.floors.get(key);
     if (!floor) {
-      const redisKey = `sb:floor:${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+      const redisKey = floorRedisKey(key);
       floor = new RedisFloor(this.redis, redisKey, this.options);
       this.floors.set(key, floor);
       this.byRedisKey.set(redisKey, floor);
@@ -142,24 +146,7 @@ export class RedisFloor implements Floor {
     this.renewal = { holder, timer };
   }
 
-  /** Runs one Redis call; a failure or a late answer is reported and yields undefined. */
-  private async command<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), COMMAND_TIMEOUT_MS);
-    });
-    try {
-      const outcome = await Promise.race([call(), late]);
-      if (outcome === "late") {
-        this.options.onError(`could not ${what}: Redis did not answer within ${COMMAND_TIMEOUT_MS} ms`);
-        return undefined;
-      }
-      return outcome;
-    } catch (error) {
-      this.options.onError(`could not ${what}: ${errorMessage(error)}`);
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+  private command<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    return timedCommand(what, call, this.options.onError);
   }
 }

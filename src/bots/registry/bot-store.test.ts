@@ -38,6 +38,7 @@ function launch(clientId: string, overrides: Partial<NewSavedBot> = {}): NewSave
     audioFrequency: 16000,
     apiKey: "key-of-the-caller",
     tenant: undefined,
+    meetingGroup: "meet.google.com/abc-defg-hij",
     ...overrides,
   };
 }
@@ -59,7 +60,7 @@ describe("BotStore", () => {
   it("creates a private WAL file and keeps what was written across a reopen", () => {
     store = BotStore.open(path);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    store.saveLaunch(launch("client-a", { tenant: "acme", audioFrequency: 24000, pipeline: "pipecat" }));
+    store.saveLaunch(launch("client-a", { tenant: "acme", audioFrequency: 24000, pipeline: "pipecat", meetingGroup: "Weekly sync" }));
     store.saveProviderId("client-a", "provider-a");
     store.saveStatus("client-a", "in_call", null);
     store.saveLaunch(launch("client-b", { apiKey: undefined }));
@@ -82,6 +83,7 @@ describe("BotStore", () => {
       lastError: null,
       apiKey: "key-of-the-caller",
       tenant: "acme",
+      meetingGroup: "Weekly sync",
       endedAt: null,
     });
     expect(b).toMatchObject({ clientId: "client-b", providerBotId: null, status: "joining", apiKey: null, tenant: null });
@@ -164,27 +166,46 @@ describe("BotStore", () => {
 });
 
 describe("registry migrations", () => {
-  const extraColumn: Migration = { version: 2, description: "notes column", up: (db) => db.exec("ALTER TABLE bots ADD COLUMN notes TEXT") };
+  const newest = MIGRATIONS.length;
+  const next = newest + 1;
+  const extraColumn: Migration = { version: next, description: "notes column", up: (db) => db.exec("ALTER TABLE bots ADD COLUMN notes TEXT") };
+  const insertRow = (db: Database.Database) =>
+    db
+      .prepare(
+        "INSERT INTO bots (client_id, provider, meeting_url, bot_name, persona_key, persona_json, pipeline, recorder, enable_tools, audio_frequency, status, created_at, updated_at) VALUES ('c', 'meetingbaas', 'https://meet.google.com/abc-defg-hij?authuser=1', 'n', 'k', '{}', 'builtin', 0, 1, 16000, 'in_call', 't', 't')",
+      )
+      .run();
 
   it("runs each step once, in order, and records it", () => {
     const db = new Database(":memory:");
-    expect(migrate(db)).toEqual({ from: 0, to: 1 });
-    db.prepare(
-      "INSERT INTO bots (client_id, provider, meeting_url, bot_name, persona_key, persona_json, pipeline, recorder, enable_tools, audio_frequency, status, created_at, updated_at) VALUES ('c', 'meetingbaas', 'u', 'n', 'k', '{}', 'builtin', 0, 1, 16000, 'in_call', 't', 't')",
-    ).run();
-    expect(migrate(db, [...MIGRATIONS, extraColumn])).toEqual({ from: 1, to: 2 });
-    expect(migrate(db, [...MIGRATIONS, extraColumn])).toEqual({ from: 2, to: 2 });
-    expect(schemaVersion(db)).toBe(2);
+    expect(migrate(db)).toEqual({ from: 0, to: newest });
+    insertRow(db);
+    expect(migrate(db, [...MIGRATIONS, extraColumn])).toEqual({ from: newest, to: next });
+    expect(migrate(db, [...MIGRATIONS, extraColumn])).toEqual({ from: next, to: next });
+    expect(schemaVersion(db)).toBe(next);
     expect(db.prepare("SELECT client_id, notes FROM bots").all()).toEqual([{ client_id: "c", notes: null }]);
-    expect((db.prepare("SELECT version FROM schema_version ORDER BY version").all() as { version: number }[]).map((row) => row.version)).toEqual([1, 2]);
+    expect((db.prepare("SELECT version FROM schema_version ORDER BY version").all() as { version: number }[]).map((row) => row.version)).toEqual([...MIGRATIONS.map((m) => m.version), next]);
     db.close();
+  });
+
+  it("gives a bot saved before groups were kept its meeting URL's group", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bot-store-v1-"));
+    const file = join(dir, "bots.sqlite");
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 1));
+    insertRow(old);
+    old.close();
+    const upgraded = BotStore.open(file);
+    expect(upgraded.unfinished()).toMatchObject([{ clientId: "c", meetingGroup: "meet.google.com/abc-defg-hij" }]);
+    upgraded.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("leaves the old schema whole when a step fails half-way", () => {
     const db = new Database(":memory:");
     migrate(db);
     const failing: Migration = {
-      version: 2,
+      version: next,
       description: "fails after its first statement",
       up: (inner) => {
         inner.exec("ALTER TABLE bots ADD COLUMN notes TEXT");
@@ -192,7 +213,7 @@ describe("registry migrations", () => {
       },
     };
     expect(() => migrate(db, [...MIGRATIONS, failing])).toThrow(/disk on fire/);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(newest);
     const columns = (db.prepare("PRAGMA table_info(bots)").all() as { name: string }[]).map((column) => column.name);
     expect(columns).not.toContain("notes");
     db.close();
@@ -201,7 +222,7 @@ describe("registry migrations", () => {
   it("refuses a registry written by a newer server", () => {
     const db = new Database(":memory:");
     migrate(db, [...MIGRATIONS, extraColumn]);
-    expect(() => migrate(db)).toThrow(/schema version 2, newer than this server understands \(1\)/);
+    expect(() => migrate(db)).toThrow(new RegExp(`schema version ${next}, newer than this server understands \\(${newest}\\)`));
     db.close();
   });
 });

@@ -12,6 +12,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database, { type Database as SqliteDatabase, SqliteError } from "better-sqlite3";
 import { type BotStatus, botStatusSchema } from "../bot-request.js";
+import { defaultMeetingGroup } from "../group/meeting-group-key.js";
 import { migrate } from "./migrations.js";
 import { FINAL_STATUSES, type NewSavedBot, type SavedBot, parsePersonaSnapshot } from "./saved-bot.js";
 
@@ -37,6 +38,7 @@ interface BotRow {
   last_error: string | null;
   api_key: string | null;
   tenant: string | null;
+  meeting_group: string | null;
   created_at: string;
   updated_at: string;
   ended_at: string | null;
@@ -85,9 +87,9 @@ export class BotStore {
     this.db
       .prepare(
         `INSERT INTO bots (client_id, provider, meeting_url, bot_name, persona_key, persona_json, pipeline, recorder, enable_tools,
-           audio_frequency, status, api_key, tenant, created_at, updated_at)
+           audio_frequency, status, api_key, tenant, meeting_group, created_at, updated_at)
          VALUES (@clientId, @provider, @meetingUrl, @botName, @personaKey, @personaJson, @pipeline, @recorder, @enableTools,
-           @audioFrequency, 'joining', @apiKey, @tenant, @now, @now)`,
+           @audioFrequency, 'joining', @apiKey, @tenant, @meetingGroup, @now, @now)`,
       )
       .run({
         clientId: bot.clientId,
@@ -102,6 +104,7 @@ export class BotStore {
         audioFrequency: bot.audioFrequency,
         apiKey: bot.apiKey ?? null,
         tenant: bot.tenant ?? null,
+        meetingGroup: bot.meetingGroup,
         now,
       });
   }
@@ -174,6 +177,7 @@ function fromRow(row: BotRow): SavedBot {
     lastError: row.last_error,
     apiKey: row.api_key,
     tenant: row.tenant,
+    meetingGroup: row.meeting_group ?? defaultMeetingGroup(row.meeting_url, row.provider),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     endedAt: row.ended_at,

@@ -45,6 +45,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: "meeting group of each bot",
+    // Rows from before the step read as null: their group is the default of their meeting URL.
+    up(db) {
+      db.exec("ALTER TABLE bots ADD COLUMN meeting_group TEXT");
+    },
+  },
 ];
 
 /** The schema version a database file is at; 0 for a new file. */

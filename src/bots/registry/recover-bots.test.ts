@@ -50,6 +50,7 @@ describe("recoveryAction", () => {
     lastError: null,
     apiKey: "k",
     tenant: null,
+    meetingGroup: "meet.google.com/abc",
     createdAt: "t",
     updatedAt: "t",
     endedAt: null,
@@ -125,6 +126,7 @@ describe("recoverBots", () => {
       audioFrequency: 16000,
       apiKey: "key-one",
       tenant: undefined,
+      meetingGroup: "weekly sync",
       ...extra,
     });
     if (providerBotId) store.saveProviderId(clientId, providerBotId);

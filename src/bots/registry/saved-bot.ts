@@ -3,7 +3,6 @@
  * One bot as the registry keeps it on disk: enough to answer status queries after a restart, to
  * rebuild its engine under the same stream id, and to make it leave with the key it was sent with.
  */
-import { defaultMeetingGroup } from "../group/meeting-group-key.js";
 import { z } from "zod";
 import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import type { BotInfo, BotStatus } from "../bot-request.js";
@@ -23,6 +22,8 @@ export interface NewSavedBot {
   /** The MeetingBaas key the bot was sent with: needed to make it leave after a crash. */
   apiKey: string | undefined;
   tenant: string | undefined;
+  /** The meeting group the bot joined (named in the request, or its URL's default), kept for a resume. */
+  meetingGroup: string;
 }
 
 export interface SavedBot extends Omit<NewSavedBot, "persona" | "apiKey" | "tenant"> {
@@ -91,7 +92,7 @@ export function savedBotInfo(saved: SavedBot): BotInfo {
     metrics: { turns: [], stages: {} },
     roster: [],
     turn_decisions: [],
-    meeting_group: defaultMeetingGroup(saved.meetingUrl, saved.provider),
+    meeting_group: saved.meetingGroup,
     siblings: [],
     participation: null,
   };

@@ -102,7 +102,7 @@ export class BotFleet {
     this.options.onChange(this.bots, this.floor);
   }
 
-  /** Finds our bots' meeting group and its floor holder; a server without GET /meetings (a cluster's API node) shows none. */
+  /** Finds our bots' meeting group and its floor holder; a server without GET /meetings (an older one) shows none. */
   private async refreshFloor(): Promise<void> {
     if (this.floorUnavailable) return;
     const ours = new Map(this.bots.filter((b) => b.botId).map((b) => [b.botId as string, b.label]));

@@ -49,6 +49,8 @@ export class UserTurnStage extends FrameProcessor {
   private replyOpen: number | undefined;
   private readonly finalGraceMs: number;
   private utteranceStartedAt: number | undefined;
+  /** When the VAD last heard the person stop: the moment every bot of the meeting heard the turn end. */
+  private utteranceEndedAt: number | undefined;
   private lastCommit: { speaker: string | null; at: number; toOther: string | null } | undefined;
 
   constructor(
@@ -71,6 +73,7 @@ export class UserTurnStage extends FrameProcessor {
         break;
       case "user-stopped-speaking":
         this.userSpeaking = false;
+        this.utteranceEndedAt = f.createdAt;
         this.stopWaiting();
         this.awaitingFinal = setTimeout(() => this.detached(() => this.endOfUtterance()), this.finalGraceMs);
         break;
@@ -165,7 +168,8 @@ export class UserTurnStage extends FrameProcessor {
       overBudget: context.participation.overBudget(now, context.policy.participation, othersPresent(context, others)),
     });
     if (decision.uncertain && context.policy.llmCheck && this.options.classifier) decision = await this.secondOpinion(speaker, text, decision);
-    if (group) decision = await settleWithSiblings(context, group, decision, { fromSibling, text, now, othersPresent: othersPresent(context, others) });
+    const heardAt = this.userSpeaking ? now : (this.utteranceEndedAt ?? now);
+    if (group) decision = await settleWithSiblings(context, group, decision, { fromSibling, text, now, heardAt, othersPresent: othersPresent(context, others) });
     countDecision(decision.speak ? "speak" : "silent", decision.reason);
     this.logger.info({ speaker, speak: decision.speak, reason: decision.reason, humans: context.roster.humanCount(), pii: { text } }, "turn decision");
 

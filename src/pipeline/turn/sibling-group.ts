@@ -40,10 +40,14 @@ export interface SiblingGroup {
   siblingSpeaking(start: number, end: number): SiblingSpeech | null;
   /** This bot's own voice started or stopped. */
   speaking(on: boolean, at: number): void;
-  /** Enters this bot's claim on the person's turn just finished; resolves true when it is the one to answer. */
-  settle(claim: TurnClaim): Promise<boolean>;
+  /**
+   * Enters this bot's claim on the person's turn just finished; resolves true when it is the one to
+   * answer. `heardAt` is when the bot heard the utterance end (performance.now() clock): bots in
+   * other processes use it to tell whether their claims are on the same utterance.
+   */
+  settle(claim: TurnClaim, heardAt?: number): Promise<boolean>;
   /** Tells the round for the person's turn just finished that this bot will not answer it. */
-  pass(): void;
+  pass(heardAt?: number): void;
   /** A person took a substantive turn: bot-to-bot replies may start again. */
   humanTurn(): void;
   /** Whether one more bot-to-bot reply is allowed under `limit`; counts it when it is. */

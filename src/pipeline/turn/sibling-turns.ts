@@ -25,6 +25,8 @@ export interface SettledTurn {
   fromSibling: boolean;
   text: string;
   now: number;
+  /** When the bot heard the person stop (performance.now() clock); `now` when it never did. */
+  heardAt: number;
   /** Participants present besides this bot. */
   othersPresent: number;
 }
@@ -41,7 +43,7 @@ export async function settleWithSiblings(context: TurnContext, group: SiblingGro
     return decision;
   }
   if (!decision.speak || decision.reason === "addressed") {
-    group.pass();
+    group.pass(turn.heardAt);
     return decision;
   }
   const { participation, policy } = context;
@@ -51,6 +53,6 @@ export async function settleWithSiblings(context: TurnContext, group: SiblingGro
     withinBudget: !participation.overBudget(turn.now, policy.participation, turn.othersPresent),
     relevance: relevance(turn.text, context.personaWords),
     talkMs: participation.snapshot(turn.now).selfTalkMs,
-  });
+  }, turn.heardAt);
   return won ? decision : { speak: false, reason: "sibling_answers", uncertain: false };
 }

@@ -8,11 +8,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { botMoveSchema } from "../../bots/cluster/cluster-bot-record.js";
 import type { ClusterBots } from "../../bots/cluster/cluster-bots.js";
-import { botInfoSchema, botRequestSchema } from "../../bots/bot-request.js";
+import { botInfoSchema, botRequestSchema, botStatusSchema } from "../../bots/bot-request.js";
 import { callerOf } from "../auth/caller.js";
 import { CAPACITY_RETRY_AFTER_SECONDS } from "../limits/bot-capacity.js";
 import { rateLimitHook } from "../limits/rate-limits.js";
 import type { ServerLimits } from "../limits/server-limits.js";
+import { meetingSchema } from "../routes/bots.js";
 import { errorResponses } from "../schemas.js";
 
 const botIdParams = z.object({ bot_id: z.string().min(1).max(200).describe("The id returned by POST /bots") });
@@ -24,6 +25,20 @@ const clusterBotInfoSchema = botInfoSchema.extend({
   worker: z.string().nullable().describe("The worker running the bot (null until one has placed it)"),
   provider_bot_id: z.string().nullable().describe("The meeting provider's id of the bot's current placement"),
   moves: z.array(botMoveSchema).describe("Each move of the bot to another worker (failover or drain)"),
+});
+
+const clusterMeetingSchema = meetingSchema.extend({
+  bots: z
+    .array(
+      z.object({
+        bot_id: z.string(),
+        bot_name: z.string(),
+        speaking: z.boolean().describe("Always false here: who is speaking is known on the worker running the bot"),
+        status: botStatusSchema,
+        worker: z.string().nullable().describe("The worker running the bot (null until one has placed it)"),
+      }),
+    )
+    .describe("The group's bots on every worker, in the order they were sent"),
 });
 
 const createdBotSchema = z.object({
@@ -98,6 +113,18 @@ export function clusterBotRoutes(bots: ClusterBots, limits: ServerLimits): Fasti
       "/bots",
       { schema: { tags: ["bots"], summary: "List your bots on every worker", response: { 200: z.object({ bots: z.array(clusterBotInfoSchema) }) } } },
       async (request) => ({ bots: await bots.list(callerOf(request).tenant) }),
+    );
+
+    app.get(
+      "/meetings",
+      {
+        schema: {
+          tags: ["bots"],
+          summary: "Your meeting groups on every worker: the bots in each and who holds the floor (every group when the server has no API keys)",
+          response: { 200: z.object({ meetings: z.array(clusterMeetingSchema) }) },
+        },
+      },
+      async (request) => ({ meetings: await bots.meetings(callerOf(request).tenant) }),
     );
 
     app.get(

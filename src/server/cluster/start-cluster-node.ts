@@ -14,6 +14,7 @@ import { LeaveCommands } from "../../bots/cluster/leave-commands.js";
 import { PlacementQueue } from "../../bots/cluster/placement-jobs.js";
 import { RedisBotRegistry } from "../../bots/cluster/redis-bot-registry.js";
 import { connectRedis } from "../../bots/cluster/redis-connection.js";
+import { RedisClaimStore } from "../../bots/group/redis-claims.js";
 import { RedisFloorStore } from "../../bots/group/redis-floor.js";
 import type { Config } from "../../config.js";
 import { createLogger } from "../../logger.js";
@@ -56,17 +57,20 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
   const clusterBots = new ClusterBots({ redis, registry, placements, commands, launchTimeoutMs: config.CLUSTER_LAUNCH_TIMEOUT_MS, logger });
   // Bots of one meeting may run on different workers: their floor lives in Redis.
   const floors = runsBots ? new RedisFloorStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting floor") }) : undefined;
+  // So are their claim rounds: one answer per question to the room, whichever workers hear it.
+  const claims = runsBots ? new RedisClaimStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting claim round") }) : undefined;
   let server: RunningServer;
   try {
     await placements.ready();
     server = await startServer(config, {
       ...options,
       logger,
-      cluster: { registry: records, floors, botRoutes: (_bots, limits) => (servesApi ? clusterBotRoutes(clusterBots, limits) : workerBotRoutes()) },
+      cluster: { registry: records, floors, claims, botRoutes: (_bots, limits) => (servesApi ? clusterBotRoutes(clusterBots, limits) : workerBotRoutes()) },
     });
   } catch (error) {
     await placements.close();
     await floors?.close();
+    await claims?.close();
     redis.disconnect();
     throw error;
   }

@@ -33,7 +33,7 @@ const createdBotSchema = z.object({
   meeting_link: z.string().optional().describe("Built-in rooms: the room's link, for people and further bots"),
 });
 
-const meetingSchema = z.object({
+export const meetingSchema = z.object({
   meeting_group: z.string().describe("Bots of this server with the same group (and API key) are siblings"),
   bots: z.array(z.object({ bot_id: z.string(), bot_name: z.string(), speaking: z.boolean() })).describe("The group's bots, in joining order"),
   floor_holder: z
