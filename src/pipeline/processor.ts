@@ -16,6 +16,9 @@ export interface FrameObserver {
   onPush(source: string, frame: Frame, direction: Direction): void;
 }
 
+/** What queueing a frame returns: nothing to wait for, and one shared promise rather than one per frame. */
+const QUEUED: Promise<void> = Promise.resolve();
+
 interface QueuedFrame {
   frame: Frame;
   direction: Direction;
@@ -49,15 +52,19 @@ export abstract class FrameProcessor {
     this.observers = observers;
   }
 
-  /** Hands a frame to this processor. System frames are processed now; the rest in arrival order. */
-  async queueFrame(frame: Frame, direction: Direction = "downstream"): Promise<void> {
+  /**
+   * Hands a frame to this processor. System frames are processed now; the rest in arrival order.
+   * Not an async function: a data frame only joins the queue, and most frames are audio, fifty a
+   * second per bot through every stage, so no promise is made for them.
+   */
+  queueFrame(frame: Frame, direction: Direction = "downstream"): Promise<void> {
     if (isSystemFrame(frame)) {
       if (frame.type === "interruption" || frame.type === "cancel") this.discardQueuedWork();
-      await this.processSafely(frame, direction);
-      return;
+      return this.processSafely(frame, direction);
     }
     this.queue.push({ frame, direction });
     this.draining ??= this.drain();
+    return QUEUED;
   }
 
   /** Resolves once every queued frame has been processed. */
@@ -83,10 +90,10 @@ export abstract class FrameProcessor {
    * its own failures (processSafely) and an observer's failure is only logged, so a stage may fire
    * a push from a timer or callback without one of them ending the process.
    */
-  protected async push(frame: Frame, direction: Direction = "downstream"): Promise<void> {
+  protected push(frame: Frame, direction: Direction = "downstream"): Promise<void> {
     for (const observer of this.observers) this.notify(observer, frame, direction);
     const peer = direction === "downstream" ? this.downstreamPeer : this.upstreamPeer;
-    if (peer) await peer.queueFrame(frame, direction);
+    return peer ? peer.queueFrame(frame, direction) : QUEUED;
   }
 
   /**
