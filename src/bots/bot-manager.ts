@@ -26,6 +26,11 @@ import type { GroupMembership } from "./group/group-membership.js";
 import type { MeetingGroups } from "./group/meeting-groups.js";
 import { resolveTurnPolicy } from "../core/turn-policy.js";
 
+/** Who a transcript line or voice state belongs to: cheap to make, unlike a full `info()`. */
+export type BotIdentity = Pick<BotInfo, "bot_id" | "bot_name" | "provider">;
+
+const botIdentity = (bot: Bot): BotIdentity => ({ bot_id: bot.id, bot_name: bot.settings.botName, provider: bot.settings.providerName });
+
 export interface BotManagerOptions {
   logger: Logger;
   providers: ProviderRegistry;
@@ -41,9 +46,9 @@ export interface BotManagerOptions {
   connectTimeoutMs: number;
   reconnectGraceMs: number;
   /** Receives what each bot heard and said (the built-in room shows it). */
-  onTranscript?: (bot: BotInfo, line: TranscriptLine) => void;
+  onTranscript?: (bot: BotIdentity, line: TranscriptLine) => void;
   /** Receives each change of a bot's voice state (the built-in room shows it). */
-  onVoiceState?: (bot: BotInfo, state: VoiceState) => void;
+  onVoiceState?: (bot: BotIdentity, state: VoiceState) => void;
   /** Where every bot is recorded so a restarted server can resume or remove it; none keeps nothing. */
   registry?: BotRegistry;
   /** Whether `bot_image` may be plain http:// (a loopback-only development server). */
@@ -304,8 +309,8 @@ export class BotManager {
       {
         onFinished: (finished) => this.forget(finished),
         onFailed: (failed) => void this.leaveProvider(failed),
-        onTranscript: (speaker, line) => this.options.onTranscript?.(speaker.info(), line),
-        onVoiceState: (changed, state) => this.options.onVoiceState?.(changed.info(), state),
+        onTranscript: (speaker, line) => this.options.onTranscript?.(botIdentity(speaker), line),
+        onVoiceState: (changed, state) => this.options.onVoiceState?.(botIdentity(changed), state),
         onStatusChange: (changed) => this.persistStatus(changed),
         siblingsOf: (of) => this.siblingsOf(of),
       },
