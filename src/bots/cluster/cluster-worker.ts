@@ -136,6 +136,8 @@ export class ClusterWorker {
       botIds.map(async (botId): Promise<"handed" | "staying" | "none"> => {
         const record = await registry.get(botId);
         if (!record || record.worker !== workerId || isFinalStatus(record.status) || !record.clientId) return "none";
+        // A built-in room closes with this worker: its bots are not handed over, they leave with the server.
+        if (record.provider === "local") return "staying";
         const job = await this.placements.request({ botId, launch: record.launches + 1, reason: "drain", from: workerId });
         const outcome = await this.placements.outcome(job, timeoutMs);
         if (outcome?.ok && "worker" in outcome) {
