@@ -8,6 +8,7 @@ import { AppError, errorMessage } from "../../core/errors.js";
 import type { Logger } from "../../logger.js";
 import type { RoomLocation, RoomPlacement } from "../../meeting/local/room-placement.js";
 import { type RoomPins, isHttpUrl } from "./room-pins.js";
+import type { WorkerView } from "./worker-presence.js";
 
 export class ClusterRoomPlacement implements RoomPlacement {
   constructor(
@@ -17,12 +18,18 @@ export class ClusterRoomPlacement implements RoomPlacement {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * A look at a room (its page or socket) pins nothing: every room that exists was pinned when it
+   * was opened (by a bot or from the page), so an unpinned room exists nowhere and a stream of
+   * requests for made-up names cannot fill Redis. A worker that still holds a room whose pin is
+   * gone (a Redis that lost its data) pins it back to itself.
+   */
   async locate(room: string, holdsItHere: boolean): Promise<RoomLocation> {
-    const holder = await this.pins.pin(room, holdsItHere ? this.workerId : undefined);
-    if (holder.id === this.workerId) return { here: true };
-    // Only a worker's own registered BASE_URL is ever a redirect target.
-    if (!isHttpUrl(holder.baseUrl)) throw new AppError("NO_WORKER_AVAILABLE", `The worker holding the room "${room}" has no usable BASE_URL`, { retryable: true });
-    return { here: false, baseUrl: holder.baseUrl };
+    const holder = await this.pins.holder(room);
+    if (holder) return this.at(room, holder);
+    if (this.workerId) return holdsItHere ? this.claim(room) : { here: true };
+    // An API node shows the page of a room nobody holds on the worker that would take it.
+    return this.at(room, await this.pins.candidate(room));
   }
 
   async claim(room: string): Promise<RoomLocation> {
@@ -35,6 +42,13 @@ export class ClusterRoomPlacement implements RoomPlacement {
     if (holder === this.workerId) return { here: true };
     const worker = await this.pins.holder(room);
     if (!worker) throw new AppError("NO_WORKER_AVAILABLE", `The worker holding the room "${room}" just stopped; retry`, { retryable: true });
+    return this.at(room, worker);
+  }
+
+  private at(room: string, worker: WorkerView): RoomLocation {
+    if (worker.id === this.workerId) return { here: true };
+    // Only a worker's own registered BASE_URL is ever a redirect target.
+    if (!isHttpUrl(worker.baseUrl)) throw new AppError("NO_WORKER_AVAILABLE", `The worker holding the room "${room}" has no usable BASE_URL`, { retryable: true });
     return { here: false, baseUrl: worker.baseUrl };
   }
 

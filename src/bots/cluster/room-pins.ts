@@ -61,6 +61,13 @@ function choose(workers: (WorkerView & { alive: boolean })[], preferred: string 
   return candidates.sort((a, b) => a.active / a.capacity - b.active / b.capacity || a.active - b.active)[0];
 }
 
+function chooseOrRefuse(room: string, workers: (WorkerView & { alive: boolean })[], preferred: string | undefined): WorkerView {
+  const chosen = choose(workers, preferred);
+  if (chosen) return chosen;
+  const why = workers.some((worker) => worker.alive) ? "every worker is at capacity or overloaded" : "no worker is running";
+  throw new AppError("NO_WORKER_AVAILABLE", `The room "${room}" needs a worker to hold it and ${why}; retry later`, { retryable: true });
+}
+
 export class RoomPins {
   constructor(private readonly redis: Redis) {}
 
@@ -84,14 +91,15 @@ export class RoomPins {
       const [pinned, workers] = await Promise.all([this.redis.get(keys.room(room)), readWorkers(this.redis)]);
       const current = workers.find((worker) => worker.id === pinned && worker.alive);
       if (current) return current;
-      const chosen = choose(workers, preferred);
-      if (!chosen) {
-        const why = workers.some((worker) => worker.alive) ? "every worker is at capacity or overloaded" : "no worker is running";
-        throw new AppError("NO_WORKER_AVAILABLE", `The room "${room}" needs a worker to hold it and ${why}; retry later`, { retryable: true });
-      }
+      const chosen = chooseOrRefuse(room, workers, preferred);
       if (await this.swap(room, pinned ?? "", chosen.id)) return chosen;
     }
     throw new AppError("NO_WORKER_AVAILABLE", `The room "${room}" could not be pinned to a worker; retry`, { retryable: true });
+  }
+
+  /** The worker a room nobody holds would be pinned to now, without pinning it; throws 503 when none may. */
+  async candidate(room: string): Promise<WorkerView> {
+    return chooseOrRefuse(room, await readWorkers(this.redis), undefined);
   }
 
   /**

@@ -9,8 +9,8 @@ export type RoomLocation = { here: true } | { here: false; baseUrl: string };
 
 export interface RoomPlacement {
   /**
-   * Where the room lives, pinning it on first use (to this process when `holdsItHere` and it may).
-   * Throws an AppError when no process can hold it.
+   * Where the room lives. Rooms are pinned when they are opened, not when looked at; `holdsItHere`
+   * says this process has the room in memory. Throws an AppError when no process can hold it.
    */
   locate(room: string, holdsItHere: boolean): Promise<RoomLocation>;
   /** Pins a room this process is about to open to itself; where it lives when another holds it. */
