@@ -80,9 +80,10 @@ export class ClusterBots {
       // Nobody took it in time. A job still waiting is withdrawn; one a worker is running now will
       // see the leave request and take its bot out again.
       await registry.requestLeave(botId);
+      // A job already gone (its worker stopped and dropped its queue) is withdrawn too.
       const withdrawn = await job.remove().then(
         () => true,
-        () => false,
+        async () => (await job.getState()) === "unknown",
       );
       const seconds = Math.round(launchTimeoutMs / 1000);
       if (withdrawn) await registry.close({ botId, tenant: context.tenant, worker: undefined }, "failed", `no worker took the bot within ${seconds} s`);

@@ -162,6 +162,7 @@ export class ClusterWorker {
     await this.commandWorker?.close();
     await this.publishing.idle();
     await this.unpinRooms();
+    await this.placements.discardWorkerQueue(this.options.workerId);
     await this.presence.retire();
     await this.commands.close();
     await this.placements.close();

@@ -84,6 +84,7 @@ export class FailoverMonitor {
       await this.options.redis.multi().srem(keys.workers, deadId).del(keys.worker(deadId)).exec();
       await this.options.commands.discard(deadId);
       await this.pins.releaseAll(deadId);
+      await this.options.placements.discardWorkerQueue(deadId);
       if (this.announced.delete(deadId)) logger.info({ worker: deadId }, "dead worker retired: it runs no bot any more");
       return;
     }

@@ -68,7 +68,7 @@ export class PlacementQueue {
     });
   }
 
-  /** The job's outcome, or undefined when it did not finish in time. */
+  /** The job's outcome, or undefined when it did not finish in time (or will never run). */
   async outcome(job: Job<Placement, PlacementOutcome>, timeoutMs: number): Promise<PlacementOutcome | undefined> {
     if (job.queueName !== PLACEMENT_QUEUE) return this.pollOutcome(job, timeoutMs);
     try {
@@ -86,6 +86,18 @@ export class PlacementQueue {
     this.workerQueues.clear();
   }
 
+  /** Drops a stopped or dead worker's own queue with any room placement left in it (its rooms closed). */
+  async discardWorkerQueue(workerId: string): Promise<void> {
+    const name = roomPlacementQueueOf(workerId);
+    const queue = this.workerQueues.get(name) ?? new Queue<Placement, PlacementOutcome>(name, { connection: this.connection, prefix: QUEUE_PREFIX });
+    this.workerQueues.delete(name);
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+  }
+
   private queueOf(workerId: string): Queue<Placement, PlacementOutcome> {
     const name = roomPlacementQueueOf(workerId);
     let queue = this.workerQueues.get(name);
@@ -101,7 +113,8 @@ export class PlacementQueue {
     if (!queue || job.id === undefined) return failedOutcome(`no handle on the queue ${job.queueName}`);
     for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await delay(POLL_MS)) {
       const now = await Job.fromId<Placement, PlacementOutcome>(queue, job.id);
-      if (!now) return failedOutcome("the placement job was removed");
+      // Gone unfinished: the worker stopped and dropped its queue, so no one will ever run it.
+      if (!now) return undefined;
       if (now.finishedOn !== undefined) return (await now.isFailed()) ? failedOutcome(now.failedReason) : now.returnvalue;
     }
     return undefined;
