@@ -24,6 +24,7 @@ import { LocalMeetingProvider } from "../meeting/local/local-provider.js";
 import { RoomAccess } from "../meeting/local/room-access.js";
 import { roomApiRoutes } from "../meeting/local/room-api.js";
 import { RoomHub } from "../meeting/local/room-hub.js";
+import type { RoomPlacement } from "../meeting/local/room-placement.js";
 import { roomRoutes } from "../meeting/local/room-routes.js";
 import { AttendeeProvider } from "../meeting/attendee/attendee-provider.js";
 import { MeetingBaasProvider } from "../meeting/meetingbaas/meetingbaas-provider.js";
@@ -88,7 +89,10 @@ export interface ClusterWiring {
   claims?: ClaimStore;
   /** Where a worker's bots are recorded; none on an API node, which runs no bot. */
   registry: BotRegistry | undefined;
-  botRoutes: (bots: BotManager, limits: ServerLimits) => FastifyPluginAsync;
+  /** `origins`: the URLs this process answers as (an API node recognises its own room links). */
+  botRoutes: (bots: BotManager, limits: ServerLimits, origins: SelfOrigins) => FastifyPluginAsync;
+  /** Which process holds each built-in room. */
+  rooms?: RoomPlacement;
 }
 
 export interface RunningServer {
@@ -118,7 +122,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const attendee = new AttendeeProvider({ baseUrl: config.ATTENDEE_API_URL, serverKey: config.ATTENDEE_API_KEY, webhookSecret: config.ATTENDEE_WEBHOOK_SECRET });
   const recall = new RecallProvider({ baseUrl: config.RECALL_API_URL ?? recallRegionUrl(config.RECALL_REGION), serverKey: config.RECALL_API_KEY, webhookSecret: config.RECALL_WEBHOOK_SECRET });
   const rooms = new RoomHub({ emptyRoomMs: config.ROOM_EMPTY_TIMEOUT_MS, maxParticipants: config.ROOM_MAX_PARTICIPANTS, logger });
-  const roomAccess = new RoomAccess({ inUse: (room) => rooms.isOccupied(room) });
+  const roomAccess = new RoomAccess({ inUse: (room) => rooms.isOccupied(room), forgotten: (room) => options.cluster?.rooms?.release(room) });
   const origins = new SelfOrigins({ host: config.HOST, baseUrl: config.BASE_URL, tunnelUrl: options.tunnelUrl });
   // Proves a call to the built-in rooms' API comes from this very process.
   const roomApiSecret = randomBytes(32).toString("base64url");
@@ -175,7 +179,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits,
     publicTunnel: options.publicTunnel,
     health: () => buildHealthReport(plan, providers.names, bots, providers.status()),
-    botRoutes: options.cluster?.botRoutes(bots, limits),
+    botRoutes: options.cluster?.botRoutes(bots, limits, origins),
     plugins: [
       personaRoutes({
         store: personas,
@@ -190,7 +194,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       providerWebhookRoutes({ bots, providers }),
       recallAgentRoutes(bots),
       roomApiRoutes({ hub: rooms, secret: roomApiSecret, selfUrl: () => selfUrl }),
-      roomRoutes({ hub: rooms, access: roomAccess, origins }), pipecatBridgeRoutes(pipecatRelays)],
+      roomRoutes({ hub: rooms, access: roomAccess, origins, placement: options.cluster?.rooms }), pipecatBridgeRoutes(pipecatRelays)],
   });
   const sockets = new OpenSockets(app.server);
   try {

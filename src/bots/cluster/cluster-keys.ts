@@ -9,6 +9,11 @@ export const QUEUE_PREFIX = "sb-queue";
 /** Jobs that place a bot on a worker: first launch, relaunch after a worker died, hand-over on drain. */
 export const PLACEMENT_QUEUE = "placements";
 
+/** Placements for bots in the built-in rooms one worker holds: only that worker reads its queue. */
+export function roomPlacementQueueOf(workerId: string): string {
+  return `placements-${workerId}`;
+}
+
 /** The commands one worker takes (leave a bot): only that worker reads its queue. */
 export function commandQueueOf(workerId: string): string {
   return `commands-${workerId}`;
@@ -33,6 +38,10 @@ export const keys = {
   alive: (workerId: string) => `sb:worker:${workerId}:alive`,
   /** Set of the bots a worker runs now. */
   workerBots: (workerId: string) => `sb:worker:${workerId}:bots`,
+  /** String: the worker holding a built-in room (its people and bots live in that worker's memory). */
+  room: (room: string) => `sb:room:${room}`,
+  /** Set of the rooms pinned to a worker, so they can be unpinned when it stops. */
+  workerRooms: (workerId: string) => `sb:worker:${workerId}:rooms`,
 } as const;
 
 /** The tenant of bots sent without an API key (a server without keys). */

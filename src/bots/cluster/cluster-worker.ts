@@ -3,7 +3,9 @@
  * The worker role: takes placement jobs while it has room, runs leave commands for its bots,
  * heartbeats and publishes its load, watches for dead workers, and on SIGTERM drains: it stops
  * taking jobs and hands each of its bots to another worker (the new bot joins, then the old one is
- * removed); bots no worker takes leave their meeting when the server closes.
+ * removed); bots no worker takes leave their meeting when the server closes. Bots for the built-in
+ * rooms pinned here come through this worker's own placement queue; the rooms are unpinned when the
+ * worker stops (they close with it, their bots are not moved).
  */
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -13,13 +15,14 @@ import type { MeetingProvider } from "../../meeting/meeting-provider.js";
 import { SerialQueue } from "../../util/serial-queue.js";
 import type { BotManager } from "../bot-manager.js";
 import { isFinalStatus } from "./cluster-bot-record.js";
-import { PLACEMENT_QUEUE, QUEUE_PREFIX, commandQueueOf } from "./cluster-keys.js";
+import { PLACEMENT_QUEUE, QUEUE_PREFIX, commandQueueOf, roomPlacementQueueOf } from "./cluster-keys.js";
 import type { ClusterRegistry } from "./cluster-registry.js";
 import { FailoverMonitor } from "./failover-monitor.js";
 import { type LeaveCommand, LeaveCommands, leaveCommandSchema } from "./leave-commands.js";
 import { type Placement, type PlacementOutcome, PlacementQueue } from "./placement-jobs.js";
 import { PlacementRunner } from "./placement-runner.js";
 import type { RedisBotRegistry } from "./redis-bot-registry.js";
+import { RoomPins } from "./room-pins.js";
 import { WorkerCapacity } from "./worker-capacity.js";
 import { WorkerPresence, readWorkers } from "./worker-presence.js";
 
@@ -57,7 +60,10 @@ export class ClusterWorker {
   private readonly placements: PlacementQueue;
   private readonly commands: LeaveCommands;
   private readonly monitor: FailoverMonitor;
+  private readonly pins: RoomPins;
   private placementWorker: Worker<Placement, PlacementOutcome> | undefined;
+  /** Takes the placements of bots for the rooms pinned to this worker. */
+  private roomPlacementWorker: Worker<Placement, PlacementOutcome> | undefined;
   private commandWorker: Worker<LeaveCommand> | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   /** Load updates reach Redis one at a time, in order. */
@@ -69,6 +75,7 @@ export class ClusterWorker {
     this.presence = new WorkerPresence({ ...options, redis: options.redis });
     this.placements = new PlacementQueue(options.redis);
     this.commands = new LeaveCommands(options.redis);
+    this.pins = new RoomPins(options.redis);
     this.monitor = new FailoverMonitor({ ...options, placements: this.placements, commands: this.commands, selfId: options.workerId });
   }
 
@@ -83,19 +90,23 @@ export class ClusterWorker {
     const runner = new PlacementRunner({
       ...this.options,
       capacity: this.capacity,
+      pins: this.pins,
       liveWorkers: async () => (await readWorkers(redis)).filter((worker) => worker.alive),
       loadChanged: () => this.publishLoad(),
     });
-    this.placementWorker = new Worker<Placement, PlacementOutcome>(PLACEMENT_QUEUE, (job, token) => runner.process(job, token), {
+    const placementOptions = {
       connection: redis,
       prefix: QUEUE_PREFIX,
       concurrency: PLACEMENT_CONCURRENCY,
       lockDuration: LOCK_DURATION_MS,
       stalledInterval: STALLED_INTERVAL_MS,
       maxStalledCount: 2,
-    });
+    };
+    const place = (job: Job<Placement, PlacementOutcome>, token: string | undefined) => runner.process(job, token);
+    this.placementWorker = new Worker<Placement, PlacementOutcome>(PLACEMENT_QUEUE, place, placementOptions);
+    this.roomPlacementWorker = new Worker<Placement, PlacementOutcome>(roomPlacementQueueOf(workerId), place, placementOptions);
     this.commandWorker = new Worker<LeaveCommand>(commandQueueOf(workerId), (job) => this.runLeave(job), { connection: redis, prefix: QUEUE_PREFIX, concurrency: 8 });
-    for (const worker of [this.placementWorker, this.commandWorker]) {
+    for (const worker of [this.placementWorker, this.roomPlacementWorker, this.commandWorker]) {
       worker.on("error", (error) => logger.warn({ err: errorMessage(error) }, "job queue error"));
     }
     this.monitor.start();
@@ -115,14 +126,18 @@ export class ClusterWorker {
     this.capacity.drain();
     this.publishLoad();
     await this.publishing.idle();
+    // New people and bots for this worker's rooms go to a new room on another worker from now on.
+    await this.unpinRooms();
     // Waits for launches in progress; they finish here and are then handed over like the rest.
-    await this.placementWorker?.close();
+    await Promise.all([this.placementWorker?.close(), this.roomPlacementWorker?.close()]);
     const botIds = await registry.botsOf(workerId);
     logger.info({ worker: workerId, bots: botIds.length }, "draining: handing bots over to other workers");
     const results = await Promise.all(
       botIds.map(async (botId): Promise<"handed" | "staying" | "none"> => {
         const record = await registry.get(botId);
         if (!record || record.worker !== workerId || isFinalStatus(record.status) || !record.clientId) return "none";
+        // A built-in room closes with this worker: its bots are not handed over, they leave with the server.
+        if (record.provider === "local") return "staying";
         const job = await this.placements.request({ botId, launch: record.launches + 1, reason: "drain", from: workerId });
         const outcome = await this.placements.outcome(job, timeoutMs);
         if (outcome?.ok && "worker" in outcome) {
@@ -143,9 +158,11 @@ export class ClusterWorker {
   async close(): Promise<void> {
     if (this.loadTimer) clearInterval(this.loadTimer);
     await this.monitor.stop();
-    await this.placementWorker?.close();
+    await Promise.all([this.placementWorker?.close(), this.roomPlacementWorker?.close()]);
     await this.commandWorker?.close();
     await this.publishing.idle();
+    await this.unpinRooms();
+    await this.placements.discardWorkerQueue(this.options.workerId);
     await this.presence.retire();
     await this.commands.close();
     await this.placements.close();
@@ -160,6 +177,11 @@ export class ClusterWorker {
     const outcome = await this.options.bots.leave(record.clientId);
     await this.options.records.flush();
     return { status: outcome.status };
+  }
+
+  private async unpinRooms(): Promise<void> {
+    const released = await this.pins.releaseAll(this.options.workerId);
+    if (released > 0) this.options.logger.info({ rooms: released }, "built-in rooms unpinned: they close with this worker");
   }
 
   private load() {

@@ -4,7 +4,8 @@
  * its next placement number, which another worker runs (launch there, then remove the dead
  * worker's bot through the provider). Every worker and API node runs a monitor; the job ids make
  * their requests one job. Right after a Redis outage no one is declared dead until live workers
- * had time to heartbeat again.
+ * had time to heartbeat again. A dead worker's built-in rooms died with it: their bots end, and
+ * the worker's room pins go when it is retired.
  */
 import type { Redis } from "ioredis";
 import { errorMessage } from "../../core/errors.js";
@@ -15,6 +16,7 @@ import { keys } from "./cluster-keys.js";
 import type { ClusterRegistry } from "./cluster-registry.js";
 import type { LeaveCommands } from "./leave-commands.js";
 import type { PlacementQueue } from "./placement-jobs.js";
+import { RoomPins } from "./room-pins.js";
 import { readWorkers } from "./worker-presence.js";
 
 export interface FailoverMonitorOptions {
@@ -38,7 +40,11 @@ export class FailoverMonitor {
     this.connectedSince = Date.now();
   };
 
-  constructor(private readonly options: FailoverMonitorOptions) {}
+  private readonly pins: RoomPins;
+
+  constructor(private readonly options: FailoverMonitorOptions) {
+    this.pins = new RoomPins(options.redis);
+  }
 
   start(): void {
     this.options.redis.on("ready", this.onReady);
@@ -77,6 +83,8 @@ export class FailoverMonitor {
     if (botIds.length === 0) {
       await this.options.redis.multi().srem(keys.workers, deadId).del(keys.worker(deadId)).exec();
       await this.options.commands.discard(deadId);
+      await this.pins.releaseAll(deadId);
+      await this.options.placements.discardWorkerQueue(deadId);
       if (this.announced.delete(deadId)) logger.info({ worker: deadId }, "dead worker retired: it runs no bot any more");
       return;
     }

@@ -5,6 +5,7 @@
  * registry, then remove whatever bot an earlier placement left in the meeting (a dead worker's, a
  * draining worker's, or a half-made one). A full or overloaded worker refuses the job, and so does
  * one busier than another live worker while the job is fresh, so bots spread over the cluster.
+ * A bot for a built-in room is placed only on the worker the room is pinned to (and never spread).
  */
 import { DelayedError, type Job } from "bullmq";
 import { AppError, errorMessage } from "../../core/errors.js";
@@ -16,6 +17,8 @@ import type { ClusterRegistry } from "./cluster-registry.js";
 import { leaveProviderBot } from "./leave-provider-bot.js";
 import { type Placement, type PlacementOutcome, placementSchema } from "./placement-jobs.js";
 import type { RedisBotRegistry } from "./redis-bot-registry.js";
+import { roomOfPlacement } from "./room-bot-requests.js";
+import type { RoomPins } from "./room-pins.js";
 import type { WorkerCapacity } from "./worker-capacity.js";
 import type { WorkerView } from "./worker-presence.js";
 
@@ -29,6 +32,7 @@ export interface PlacementRunnerOptions {
   bots: Pick<BotManager, "launch" | "leave" | "meetingLinkOf">;
   registry: ClusterRegistry;
   records: RedisBotRegistry;
+  pins: Pick<RoomPins, "pinnedTo">;
   capacity: WorkerCapacity;
   /** The provider a record names, to remove bots left behind. */
   provider: (name: string) => MeetingProvider | undefined;
@@ -53,7 +57,7 @@ export class PlacementRunner {
     const slot = this.options.capacity.admit();
     if (!slot.ok) return this.refuse(job, token, slot.reason);
     try {
-      if (Date.now() - job.timestamp < SPREAD_WINDOW_MS && (await this.lessBusyWorkerExists())) {
+      if (placement.room === undefined && Date.now() - job.timestamp < SPREAD_WINDOW_MS && (await this.lessBusyWorkerExists())) {
         return await this.refuse(job, token, "another worker runs fewer bots");
       }
       this.options.loadChanged();
@@ -80,6 +84,14 @@ export class PlacementRunner {
       await this.removeLeftBehind(record, leftBehind, log);
       await registry.close(record, "ended", "asked to leave before it was placed");
       return { ok: false, code: "BOT_NOT_FOUND", status: 404, message: `Bot ${record.botId} was asked to leave before it joined` };
+    }
+    const room = roomOfPlacement(placement, record.request, this.options.provider("local"));
+    if (room !== undefined && (await this.options.pins.pinnedTo(room)) !== workerId) {
+      // Its people and its other bots are on the worker holding the room: a bot made here would be alone.
+      const message = `meeting_url: the room "${room}" is held by another worker of this cluster; send the bot through an API node`;
+      log.warn({ room }, "room bot refused: the room is not pinned to this worker");
+      await registry.close(record, "failed", message);
+      return { ok: false, code: "ROOM_ACCESS_DENIED", status: 409, message };
     }
     let launched: Awaited<ReturnType<BotManager["launch"]>>;
     try {

@@ -13,6 +13,8 @@ export const ROOM_TOKEN_PARAM = "t";
 export interface RoomAccessOptions {
   /** Whether anyone (person or bot) is in the room right now; a room in use is never forgotten. */
   inUse(room: string): boolean;
+  /** Told of each room forgotten (in a cluster, its pin to this worker goes). */
+  forgotten?: (room: string) => void;
   /** How long an empty room keeps its link. */
   idleMs?: number;
   maxRooms?: number;
@@ -108,7 +110,10 @@ export class RoomAccess {
     const now = this.now();
     for (const [room, entry] of this.entries) {
       if (this.options.inUse(room)) entry.lastUsed = now;
-      else if (now - entry.lastUsed > this.idleMs) this.entries.delete(room);
+      else if (now - entry.lastUsed > this.idleMs) {
+        this.entries.delete(room);
+        this.options.forgotten?.(room);
+      }
     }
   }
 }

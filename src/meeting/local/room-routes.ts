@@ -14,6 +14,9 @@
  * upgrade (its Origin must be one of this server's own); a full room is refused with a reason.
  * Every frame is checked; a bad one closes only that person's connection. On a server that listens
  * on loopback only, `POST /meet/rooms` hands out a link for a new room to the page itself.
+ *
+ * In a cluster (`placement` given) the page and the socket of a room held by another process are
+ * redirected there, and a room opened from the page is first pinned to this process.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -27,6 +30,8 @@ import type { RoomAccess } from "./room-access.js";
 import { Participant, ROOM_RATE } from "./room.js";
 import { RoomFullError, type RoomHub } from "./room-hub.js";
 import { isValidRoomName, roomLink } from "./room-names.js";
+import type { RoomPlacement } from "./room-placement.js";
+import { redirectToHolder } from "./room-redirect.js";
 import { keepAlive } from "./socket-heartbeat.js";
 
 export const WEB_DIR = fileURLToPath(new URL("../../../web", import.meta.url));
@@ -40,6 +45,8 @@ export interface RoomRouteOptions {
   hub: RoomHub;
   access: RoomAccess;
   origins: SelfOrigins;
+  /** Cluster mode: where each room lives. */
+  placement?: RoomPlacement;
 }
 
 const roomParams = z.object({ room: z.string().max(200).refine(isValidRoomName, ROOM_RULE) });
@@ -101,10 +108,18 @@ function mayMint(origins: SelfOrigins, request: FastifyRequest): boolean {
   return origins.isLoopback && local && !forwarded;
 }
 
-export function roomRoutes({ hub, access, origins }: RoomRouteOptions): FastifyPluginAsync {
+/** Pins a room about to be opened here to this process; refuses when another process holds it. */
+async function claimHere(placement: RoomPlacement | undefined, room: string): Promise<void> {
+  const where = await placement?.claim(room);
+  if (!where || where.here) return;
+  throw new AppError("ROOM_ACCESS_DENIED", `The room "${room}" is held by another server of this cluster (${where.baseUrl}); open it there or pick another name`, { status: 409 });
+}
+
+export function roomRoutes({ hub, access, origins, placement }: RoomRouteOptions): FastifyPluginAsync {
   return async (app) => {
+    const toHolder = placement ? redirectToHolder(placement, (room) => access.exists(room)) : undefined;
     await app.register(fastifyStatic, { root: WEB_DIR, prefix: "/web/", decorateReply: true });
-    app.get("/meet/:room", { schema: { hide: true, params: roomParams } }, async (_request, reply) => reply.sendFile("meet.html"));
+    app.get("/meet/:room", { schema: { hide: true, params: roomParams }, ...(toHolder && { preHandler: toHolder }) }, async (_request, reply) => reply.sendFile("meet.html"));
 
     app.post("/meet/rooms", { schema: { hide: true, body: mintBody } }, async (request, reply) => {
       const refused = refuseForeignOrigin(origins, request, reply);
@@ -114,6 +129,7 @@ export function roomRoutes({ hub, access, origins }: RoomRouteOptions): FastifyP
       }
       const wanted = (request.body as z.infer<typeof mintBody>)?.room?.toLowerCase();
       const room = wanted ?? `room-${randomBytes(4).toString("hex")}`;
+      await claimHere(placement, room);
       const token = access.create(room);
       return reply.status(201).send({ room, link: roomLink(origins.publicBase, room, token) });
     });
@@ -124,13 +140,16 @@ export function roomRoutes({ hub, access, origins }: RoomRouteOptions): FastifyP
         websocket: true,
         schema: { hide: true, params: roomParams, querystring: socketQuery },
         preValidation: async (request, reply) => refuseForeignOrigin(origins, request, reply),
-        preHandler: async (request, reply) => {
-          const { room } = request.params as z.infer<typeof roomParams>;
-          const { t } = request.query as z.infer<typeof socketQuery>;
-          if (!access.admits(room.toLowerCase(), t)) {
-            return reply.status(403).send({ code: "ROOM_ACCESS_DENIED", message: "query t: this room is entered with its link (…/meet/<room>?t=<token>); the token is missing, wrong or expired" });
-          }
-        },
+        preHandler: [
+          ...(toHolder ? [toHolder] : []),
+          async (request: FastifyRequest, reply: FastifyReply) => {
+            const { room } = request.params as z.infer<typeof roomParams>;
+            const { t } = request.query as z.infer<typeof socketQuery>;
+            if (!access.admits(room.toLowerCase(), t)) {
+              return reply.status(403).send({ code: "ROOM_ACCESS_DENIED", message: "query t: this room is entered with its link (…/meet/<room>?t=<token>); the token is missing, wrong or expired" });
+            }
+          },
+        ],
       },
       (socket, request) => {
         const { room } = request.params as z.infer<typeof roomParams>;

@@ -14,6 +14,7 @@ import { CAPACITY_RETRY_AFTER_SECONDS } from "../limits/bot-capacity.js";
 import { rateLimitHook } from "../limits/rate-limits.js";
 import type { ServerLimits } from "../limits/server-limits.js";
 import { meetingSchema } from "../routes/bots.js";
+import type { SelfOrigins } from "../../util/self-origins.js";
 import { errorResponses } from "../schemas.js";
 
 const botIdParams = z.object({ bot_id: z.string().min(1).max(200).describe("The id returned by POST /bots") });
@@ -49,7 +50,8 @@ const createdBotSchema = z.object({
   meeting_link: z.string().optional(),
 });
 
-export function clusterBotRoutes(bots: ClusterBots, limits: ServerLimits): FastifyPluginAsyncZod {
+/** `origins`: this API node's own origins, whose `/meet/<room>` links are the cluster's built-in rooms. */
+export function clusterBotRoutes(bots: ClusterBots, limits: ServerLimits, origins: SelfOrigins): FastifyPluginAsyncZod {
   return async (app) => {
     const launchRate = rateLimitHook(app, { setting: "RATE_LIMIT_BOTS_PER_MINUTE", max: limits.botsPerMinute, windowMs: 60_000, what: "bot launches" });
 
@@ -85,6 +87,7 @@ export function clusterBotRoutes(bots: ClusterBots, limits: ServerLimits): Fasti
           tenant: caller.tenant,
           mayUseServerKey: caller.mayUseServerMeetingKey,
           maxActive: limits.maxBotsPerTenant,
+          ownOrigin: (url) => origins.has(url),
         });
         return reply.status(201).send({
           bot_id: placed.botId,

@@ -9,11 +9,13 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { ClusterBots } from "../../bots/cluster/cluster-bots.js";
 import { ClusterRegistry } from "../../bots/cluster/cluster-registry.js";
+import { ClusterRoomPlacement } from "../../bots/cluster/cluster-room-placement.js";
 import { ClusterWorker } from "../../bots/cluster/cluster-worker.js";
 import { LeaveCommands } from "../../bots/cluster/leave-commands.js";
 import { PlacementQueue } from "../../bots/cluster/placement-jobs.js";
 import { RedisBotRegistry } from "../../bots/cluster/redis-bot-registry.js";
 import { connectRedis } from "../../bots/cluster/redis-connection.js";
+import { RoomPins } from "../../bots/cluster/room-pins.js";
 import { RedisClaimStore } from "../../bots/group/redis-claims.js";
 import { RedisFloorStore } from "../../bots/group/redis-floor.js";
 import type { Config } from "../../config.js";
@@ -54,7 +56,8 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
   const records = workerId ? new RedisBotRegistry(registry, workerId, logger.child({ worker: workerId })) : undefined;
   const placements = new PlacementQueue(redis);
   const commands = new LeaveCommands(redis);
-  const clusterBots = new ClusterBots({ redis, registry, placements, commands, launchTimeoutMs: config.CLUSTER_LAUNCH_TIMEOUT_MS, logger });
+  const pins = new RoomPins(redis);
+  const clusterBots = new ClusterBots({ redis, registry, placements, commands, pins, launchTimeoutMs: config.CLUSTER_LAUNCH_TIMEOUT_MS, logger });
   // Bots of one meeting may run on different workers: their floor lives in Redis.
   const floors = runsBots ? new RedisFloorStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting floor") }) : undefined;
   // So are their claim rounds: one answer per question to the room, whichever workers hear it.
@@ -65,7 +68,13 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
     server = await startServer(config, {
       ...options,
       logger,
-      cluster: { registry: records, floors, claims, botRoutes: (_bots, limits) => (servesApi ? clusterBotRoutes(clusterBots, limits) : workerBotRoutes()) },
+      cluster: {
+        registry: records,
+        floors,
+        claims,
+        botRoutes: (_bots, limits, origins) => (servesApi ? clusterBotRoutes(clusterBots, limits, origins) : workerBotRoutes()),
+        rooms: new ClusterRoomPlacement(pins, workerId, logger),
+      },
     });
   } catch (error) {
     await placements.close();
