@@ -3,13 +3,14 @@
  * report from a replaced placement changes nothing, a placement commits once, and a finished bot
  * frees its tenant's slot and is kept only for a while.
  */
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ResolvedPersona } from "../../core/bot-contracts.js";
 import { botRequestSchema } from "../bot-request.js";
 import { keys } from "./cluster-keys.js";
 import { ClusterRegistry } from "./cluster-registry.js";
-import { LocalRedis, redisMissing } from "./testing/local-redis.js";
+import { redisMissing } from "./testing/local-redis.js";
+import { redisForSuite } from "./testing/redis-suite.js";
 
 const request = botRequestSchema.parse({ meeting_url: "https://meet.google.com/abc-defg-hij", personas: ["interviewer"] });
 const persona: ResolvedPersona = {
@@ -19,19 +20,12 @@ const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
 
 describe.skipIf(redisMissing())("the cluster registry in Redis", () => {
-  const server = new LocalRedis();
+  const suite = redisForSuite();
   let redis: Redis;
   let registry: ClusterRegistry;
 
-  beforeAll(async () => {
-    redis = new Redis(await server.start());
-  }, 30_000);
-  afterAll(async () => {
-    redis.disconnect();
-    await server.destroy();
-  });
   beforeEach(async () => {
-    await redis.flushall();
+    redis = suite.redis;
     registry = new ClusterRegistry(redis);
     await registry.create({ botId: A, tenant: "acme", request, apiKey: "key-a", mayUseServerKey: false });
     await registry.create({ botId: B, tenant: "globex", request, apiKey: undefined, mayUseServerKey: true });

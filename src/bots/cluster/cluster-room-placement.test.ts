@@ -4,16 +4,17 @@
  * fill Redis); a worker serves its own rooms, pins back a room it holds, claims rooms it opens, and
  * unpins a room it forgot.
  */
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Redis } from "ioredis";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../logger.js";
 import { ClusterRoomPlacement } from "./cluster-room-placement.js";
 import { keys } from "./cluster-keys.js";
 import { RoomPins } from "./room-pins.js";
-import { LocalRedis, redisMissing } from "./testing/local-redis.js";
+import { redisMissing } from "./testing/local-redis.js";
+import { redisForSuite } from "./testing/redis-suite.js";
 
 describe.skipIf(redisMissing())("room placement of a cluster process", () => {
-  const server = new LocalRedis();
+  const suite = redisForSuite();
   let redis: Redis;
   let pins: RoomPins;
 
@@ -23,15 +24,8 @@ describe.skipIf(redisMissing())("room placement of a cluster process", () => {
     await redis.set(keys.alive(id), "1");
   }
 
-  beforeAll(async () => {
-    redis = new Redis(await server.start());
-  }, 30_000);
-  afterAll(async () => {
-    redis.disconnect();
-    await server.destroy();
-  });
   beforeEach(async () => {
-    await redis.flushall();
+    redis = suite.redis;
     pins = new RoomPins(redis);
     await register("w1", 3);
     await register("w2", 1);

@@ -3,12 +3,13 @@
  * worker that may take it, everyone then agrees on that worker (also when racing), a pin to a dead
  * worker is replaced exactly once, and a worker's pins go when it stops, not another's.
  */
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../core/errors.js";
 import { keys } from "./cluster-keys.js";
 import { RoomPins } from "./room-pins.js";
-import { LocalRedis, redisMissing } from "./testing/local-redis.js";
+import { redisMissing } from "./testing/local-redis.js";
+import { redisForSuite } from "./testing/redis-suite.js";
 
 interface FakeWorker {
   id: string;
@@ -20,7 +21,7 @@ interface FakeWorker {
 }
 
 describe.skipIf(redisMissing())("room pins in Redis", () => {
-  const server = new LocalRedis();
+  const suite = redisForSuite();
   let redis: Redis;
   let pins: RoomPins;
 
@@ -33,13 +34,6 @@ describe.skipIf(redisMissing())("room pins in Redis", () => {
     else await redis.del(keys.alive(id));
   }
 
-  beforeAll(async () => {
-    redis = new Redis(await server.start());
-  }, 30_000);
-  afterAll(async () => {
-    redis.disconnect();
-    await server.destroy();
-  });
   /** Pins the room from `count` separate connections at once, as separate processes would. */
   async function pinFromMany(room: string, count: number): Promise<string[]> {
     const clients = Array.from({ length: count }, () => redis.duplicate());
@@ -51,7 +45,7 @@ describe.skipIf(redisMissing())("room pins in Redis", () => {
   }
 
   beforeEach(async () => {
-    await redis.flushall();
+    redis = suite.redis;
     pins = new RoomPins(redis);
   });
 
