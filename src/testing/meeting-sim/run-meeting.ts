@@ -11,18 +11,13 @@ import { Conversation } from "../../pipeline/conversation.js";
 import { type Frame, type Speaker, frame } from "../../pipeline/frames.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import { AudioOutputStage } from "../../pipeline/stages/audio-output.js";
-import { BargeInStage } from "../../pipeline/stages/barge-in.js";
-import { FloorGateStage } from "../../pipeline/stages/floor-gate.js";
-import { ResponseStage } from "../../pipeline/stages/response.js";
-import { SpeakerAttributionStage } from "../../pipeline/stages/speaker-attribution.js";
-import { SpeechSynthesisStage } from "../../pipeline/stages/speech-synthesis.js";
-import { UserTurnStage } from "../../pipeline/stages/user-turn.js";
 import { TurnContext } from "../../pipeline/turn/turn-context.js";
 import { createLlmFloorClassifier } from "../../pipeline/turn/llm-floor-check.js";
 import { type TurnPolicyInput, resolveTurnPolicy } from "../../core/turn-policy.js";
 import { TurnMetrics } from "../../pipeline/turn-metrics.js";
 import { type Scenario, type ScriptedUtterance, SIM_BOT } from "./scenarios.js";
-import { SIM_DELAYS, ScriptedLanguageModel, ToneTextToSpeech, pause } from "./sim-engines.js";
+import { SIM_DELAYS, ScriptedLanguageModel, pause } from "./sim-engines.js";
+import { simTurnStages } from "./sim-turn-stages.js";
 
 const RATE = 16000;
 const MS_PER_WORD = 330;
@@ -184,12 +179,15 @@ async function startBot(scenario: Scenario, policy?: TurnPolicyInput): Promise<R
   };
   run.pipeline = new Pipeline(
     [
-      new SpeakerAttributionStage(turns, { minSpeechMs: SIM_DELAYS.vadStartMs, minSilenceMs: SIM_DELAYS.vadStopMs }),
-      new BargeInStage(turns, SIM_DELAYS.vadStartMs, () => run.voiced),
-      new UserTurnStage(conversation, metrics, turns, { classifier: createLlmFloorClassifier(run.llm, conversation, SIM_BOT.name, SIM_BOT.persona) }),
-      new ResponseStage({ llm: run.llm, conversation, metrics, tools: [], toolContext: { weatherApiUrl: "http://127.0.0.1:9", now: () => new Date() } }),
-      new SpeechSynthesisStage({ tts: new ToneTextToSpeech(), outputRate: RATE, voiceId: undefined, gender: undefined, language: "en-US", metrics }),
-      new FloorGateStage(turns),
+      ...simTurnStages({
+        turns,
+        conversation,
+        metrics,
+        llm: run.llm,
+        outputRate: RATE,
+        voiced: () => run.voiced,
+        userTurn: { classifier: createLlmFloorClassifier(run.llm, conversation, SIM_BOT.name, SIM_BOT.persona) },
+      }),
       run.output,
     ],
     { observers: [{ onPush: observe }] },

@@ -9,17 +9,11 @@ import { Conversation } from "../../pipeline/conversation.js";
 import type { Frame } from "../../pipeline/frames.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import { AudioOutputStage } from "../../pipeline/stages/audio-output.js";
-import { BargeInStage } from "../../pipeline/stages/barge-in.js";
-import { FloorGateStage } from "../../pipeline/stages/floor-gate.js";
-import { ResponseStage } from "../../pipeline/stages/response.js";
-import { SpeakerAttributionStage } from "../../pipeline/stages/speaker-attribution.js";
-import { SpeechSynthesisStage } from "../../pipeline/stages/speech-synthesis.js";
-import { UserTurnStage } from "../../pipeline/stages/user-turn.js";
 import { TurnContext } from "../../pipeline/turn/turn-context.js";
 import { TurnMetrics } from "../../pipeline/turn-metrics.js";
 import { GroupLanguageModel } from "./group-llm.js";
 import type { SimBot } from "./group-scenarios.js";
-import { SIM_DELAYS, ToneTextToSpeech } from "./sim-engines.js";
+import { simTurnStages } from "./sim-turn-stages.js";
 
 const RATE = 16000;
 
@@ -114,12 +108,7 @@ export async function startSimBot(spec: SimBot, membership: GroupMembership, iso
   };
   bot.pipeline = new Pipeline(
     [
-      new SpeakerAttributionStage(turns, { minSpeechMs: SIM_DELAYS.vadStartMs, minSilenceMs: SIM_DELAYS.vadStopMs }),
-      new BargeInStage(turns, SIM_DELAYS.vadStartMs, () => bot.audible.size > 0),
-      new UserTurnStage(conversation, metrics, turns),
-      new ResponseStage({ llm, conversation, metrics, tools: [], toolContext: { weatherApiUrl: "http://127.0.0.1:9", now: () => new Date() } }),
-      new SpeechSynthesisStage({ tts: new ToneTextToSpeech(), outputRate: RATE, voiceId: undefined, gender: undefined, language: "en-US", metrics }),
-      new FloorGateStage(turns),
+      ...simTurnStages({ turns, conversation, metrics, llm, outputRate: RATE, voiced: () => bot.audible.size > 0 }),
       bot.output,
     ],
     { observers: [{ onPush: observe }] },
