@@ -5,29 +5,10 @@
  */
 import type { Floor } from "../../pipeline/turn/floor.js";
 import type { ClaimStore, GroupClaims } from "./claim-store.js";
+import type { GroupMember } from "./group-member.js";
 import type { GroupSiblings } from "./sibling-store.js";
 
-/** Speaking history kept per bot: enough to attribute any utterance still being decided. */
-export const SPEAKING_HISTORY_MS = 120_000;
-
-export interface GroupMemberSpec {
-  /** The bot's holder id on the floor (its client id). */
-  holderId: string;
-  displayName: string;
-  /** Every name the bot answers to: display name, persona name, aliases. */
-  names: string[];
-}
-
-export interface SpeakingSpan {
-  start: number;
-  end: number | null;
-}
-
-export interface GroupMember {
-  spec: GroupMemberSpec;
-  normalisedNames: string[];
-  spans: SpeakingSpan[];
-}
+export { type GroupMember, type GroupMemberSpec, SPEAKING_HISTORY_MS, type SpeakingSpan } from "./group-member.js";
 
 export class GroupState {
   readonly members = new Map<string, GroupMember>();

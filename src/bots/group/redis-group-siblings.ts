@@ -10,7 +10,7 @@
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { type GroupMember, type GroupMemberSpec, SPEAKING_HISTORY_MS, type SpeakingSpan } from "./group-state.js";
+import { type GroupMember, type GroupMemberSpec, SPEAKING_HISTORY_MS, type SpeakingSpan } from "./group-member.js";
 import type { GroupSiblings } from "./sibling-store.js";
 import { normaliseName } from "./sibling-names.js";
 import { timedCommand } from "./timed-command.js";

@@ -4,7 +4,7 @@
  * the others' bots (names, speaking spans) and shares the bot-to-bot reply count through Redis
  * (see redis-siblings). Without a store a group knows only the bots of its own process.
  */
-import type { GroupMember, GroupMemberSpec } from "./group-state.js";
+import type { GroupMember, GroupMemberSpec } from "./group-member.js";
 
 /** What one meeting group shares with its siblings in other processes. */
 export interface GroupSiblings {
