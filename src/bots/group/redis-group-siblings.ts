@@ -69,7 +69,7 @@ export class RedisGroupSiblings implements GroupSiblings {
   }
 
   speaking(holder: string, on: boolean, at: number): void {
-    this.settings.publish({ g: this.hash, kind: "speaking", holder, on, at: Math.round(performance.timeOrigin + at) });
+    this.settings.publish({ g: this.hash, kind: "speaking", holder, on, at: performance.timeOrigin + at });
   }
 
   remote(): GroupMember[] {
