@@ -4,7 +4,10 @@
  * (bot → names and when the entry expires, renewed like the claim members, so a dead process's bots
  * drop out) and reads the others' back into a cache in the background: the turn stages read the
  * cache and never wait on Redis. Speaking starts and stops travel on a channel with wall-clock
- * times, turned into this process's performance.now() clock on arrival. The bot-to-bot reply count
+ * times, turned into this process's performance.now() clock on arrival; a voice still on is told
+ * again every refresh, so a stop lost on the way (pub/sub delivers at most once) or a worker gone
+ * mid-sentence cannot leave a span open that would take every person's words for a bot's. The
+ * bot-to-bot reply count
  * is one counter per group, taken under the limit by a script so two workers cannot both take the
  * last reply.
  */
@@ -36,6 +39,8 @@ export interface SpeakingEvent {
 
 export interface GroupSiblingSettings {
   memberTtlMs: number;
+  /** A remote voice not told again for this long is taken to have stopped when last heard of. */
+  staleVoiceMs: number;
   onError(error: string): void;
   /** Publishes on the siblings channel: a changed member list, or a bot's voice. */
   publish(message: object): void;
@@ -44,6 +49,10 @@ export interface GroupSiblingSettings {
 export class RedisGroupSiblings implements GroupSiblings {
   private readonly local = new Map<string, GroupMemberSpec>();
   private readonly spans = new Map<string, SpeakingSpan[]>();
+  /** When each remote bot's voice was last told (performance.now() clock). */
+  private readonly toldAt = new Map<string, number>();
+  /** This process's bots speaking now, since when. */
+  private readonly voicing = new Map<string, number>();
   private members: GroupMember[] = [];
   private readonly membersKey: string;
   private readonly exchangesKey: string;
@@ -64,11 +73,14 @@ export class RedisGroupSiblings implements GroupSiblings {
   }
 
   left(holder: string): void {
+    this.voicing.delete(holder);
     if (!this.local.delete(holder)) return;
     void this.command("remove a bot from its siblings", () => this.redis.hdel(this.membersKey, holder)).then(() => this.settings.publish({ g: this.hash, kind: "changed" }));
   }
 
   speaking(holder: string, on: boolean, at: number): void {
+    if (on) this.voicing.set(holder, at);
+    else this.voicing.delete(holder);
     this.settings.publish({ g: this.hash, kind: "speaking", holder, on, at: performance.timeOrigin + at });
   }
 
@@ -91,8 +103,14 @@ export class RedisGroupSiblings implements GroupSiblings {
     return this.register([...this.local.values()]);
   }
 
+  /** Tells the other processes again which of this process's bots are speaking. */
+  retell(): void {
+    for (const [holder, since] of this.voicing) this.speaking(holder, true, since);
+  }
+
   /** Reads the group's bots of other processes into the cache. */
   async refresh(): Promise<void> {
+    this.closeStaleVoices(performance.now());
     const all = await this.command("read the siblings", () => this.redis.hgetall(this.membersKey));
     if (all === undefined) return;
     const now = Date.now();
@@ -112,12 +130,24 @@ export class RedisGroupSiblings implements GroupSiblings {
   heard(event: SpeakingEvent): void {
     if (this.local.has(event.holder)) return;
     const at = event.at - performance.timeOrigin;
+    this.toldAt.set(event.holder, performance.now());
     const spans = this.spansOf(event.holder);
     const last = spans.at(-1);
     if (event.on && (!last || last.end !== null)) spans.push({ start: at, end: null });
     if (!event.on && last && last.end === null) last.end = Math.max(last.start, at);
     const kept = spans.filter((s) => s.end === null || at - s.end < SPEAKING_HISTORY_MS);
     spans.splice(0, spans.length, ...kept);
+  }
+
+  private closeStaleVoices(now: number): void {
+    for (const [holder, spans] of this.spans) {
+      const last = spans.at(-1);
+      const told = this.toldAt.get(holder) ?? now;
+      if (last && last.end === null && now - told > this.settings.staleVoiceMs) last.end = Math.max(last.start, told);
+      const kept = spans.filter((s) => s.end === null || now - s.end < SPEAKING_HISTORY_MS);
+      spans.splice(0, spans.length, ...kept);
+      if (kept.length === 0) this.toldAt.delete(holder);
+    }
   }
 
   private spansOf(holder: string): SpeakingSpan[] {

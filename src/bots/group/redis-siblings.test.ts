@@ -28,8 +28,8 @@ describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server
   const joined: GroupMembership[] = [];
 
   /** Ada in one process, Cleo in another, in meeting group `group`; returns once each knows the other. */
-  const twoProcesses = async (group: string) => {
-    const [one, two] = [await processes.process(600), await processes.process(600)];
+  const twoProcesses = async (group: string, refreshMs?: number) => {
+    const [one, two] = [await processes.process(600, refreshMs), await processes.process(600, refreshMs)];
     const ada = one.join("t", group, { holderId: "ada", displayName: "Ada", names: ["Analyst"] });
     const cleo = two.join("t", group, { holderId: "cleo", displayName: "Cleo", names: ["Cleopatra", "Facilitator"] });
     joined.push(ada, cleo);
@@ -86,6 +86,36 @@ describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server
     expect(ada.siblingSpeaking(again + 100, again + 300)?.overlapMs).toBeCloseTo(200, 1);
     // Its own voice is never taken for a sibling's.
     expect(cleo.siblingSpeaking(again + 100, again + 300)).toBeNull();
+  }, 20_000);
+
+  it("keeps a long voice going, and closes one whose stop was lost", async () => {
+    const { ada, cleo } = await twoProcesses("lost-stop", 100);
+    const start = performance.now();
+    cleo.speaking(true, start);
+    await until("the voice has arrived", () => ada.siblingSpeaking(start, start + 10) !== null);
+    // Told again every refresh: still Cleo's voice well past the point a silent one is closed (300 ms).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // (Waited for rather than read once: a stalled event loop may close it until the next retelling reopens it.)
+    await until("Cleo's voice is still on", () => {
+      const now = performance.now();
+      return ada.siblingSpeaking(now, now + 100)?.name === "Cleo";
+    });
+    cleo.speaking(false, performance.now());
+
+    // A start whose stop never comes (lost on the way, or its worker died): closed after three silent refreshes.
+    const probe = new Redis(server.url);
+    try {
+      const g = createHash("sha256").update(groupKey("t", "lost-stop")).digest("hex").slice(0, 32);
+      const lostAt = performance.now() + 1;
+      await probe.publish(SIBLINGS_CHANNEL, JSON.stringify({ g, kind: "speaking", holder: "cleo", on: true, at: performance.timeOrigin + lostAt }));
+      await until("the stray voice has arrived", () => ada.siblingSpeaking(lostAt, lostAt + 10) !== null);
+      await until("the stray voice is closed", () => {
+        const later = performance.now();
+        return ada.siblingSpeaking(later, later + 100) === null;
+      });
+    } finally {
+      probe.disconnect();
+    }
   }, 20_000);
 
   it("holds the bot-to-bot cap across the two processes until a person speaks", async () => {

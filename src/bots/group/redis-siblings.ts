@@ -17,6 +17,8 @@ export const SIBLINGS_CHANNEL = "sb:siblings:events";
 const MEMBER_TTL_MS = 30_000;
 /** The cache of other processes' bots is re-read this often besides on notices. */
 const REFRESH_MS = 2000;
+/** A remote voice is told again every refresh; missing this many in a row, it is taken as stopped. */
+const STALE_REFRESHES = 3;
 
 const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ g: z.string().max(64), kind: z.literal("changed") }),
@@ -35,6 +37,7 @@ export class RedisSiblingStore implements SiblingStore {
   private readonly subscribed: Promise<unknown>;
   private readonly timers: NodeJS.Timeout[];
   private readonly memberTtlMs: number;
+  private readonly staleVoiceMs: number;
   private closed = false;
 
   /** `subscriber` is a connection of its own (one in subscribe mode runs no other command); the store closes it. */
@@ -48,7 +51,14 @@ export class RedisSiblingStore implements SiblingStore {
       if (channel === SIBLINGS_CHANNEL) this.notice(message);
     });
     this.subscribed = subscriber.subscribe(SIBLINGS_CHANNEL).catch((error: unknown) => options.onError(`siblings channel: ${errorMessage(error)}`));
-    const refresh = setInterval(() => this.each((group) => group.refresh()), options.refreshMs ?? REFRESH_MS);
+    const refreshMs = options.refreshMs ?? REFRESH_MS;
+    this.staleVoiceMs = refreshMs * STALE_REFRESHES;
+    const refresh = setInterval(() => {
+      this.each((group) => {
+        group.retell();
+        return group.refresh();
+      });
+    }, refreshMs);
     const renew = setInterval(() => this.each((group) => group.renew()), Math.floor(this.memberTtlMs / 3));
     this.timers = [refresh, renew];
     for (const timer of this.timers) timer.unref();
@@ -63,7 +73,7 @@ export class RedisSiblingStore implements SiblingStore {
     let group = this.groups.get(key);
     if (!group) {
       const hash = createHash("sha256").update(key).digest("hex").slice(0, 32);
-      group = new RedisGroupSiblings(this.redis, hash, { memberTtlMs: this.memberTtlMs, onError: this.options.onError, publish: (message) => this.publish(message) });
+      group = new RedisGroupSiblings(this.redis, hash, { memberTtlMs: this.memberTtlMs, staleVoiceMs: this.staleVoiceMs, onError: this.options.onError, publish: (message) => this.publish(message) });
       this.groups.set(key, group);
       this.byHash.set(hash, group);
       void group.refresh();

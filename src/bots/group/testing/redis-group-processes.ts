@@ -17,14 +17,14 @@ export class RedisGroupProcesses {
 
   constructor(private readonly redisUrl: string) {}
 
-  /** One more process's meeting groups; claim rounds wait `windowMs` for the slowest bot. */
-  async process(windowMs: number): Promise<MeetingGroups> {
+  /** One more process's meeting groups; claim rounds wait `windowMs` for the slowest bot; siblings are re-read every `siblingRefreshMs`. */
+  async process(windowMs: number, siblingRefreshMs?: number): Promise<MeetingGroups> {
     const [redis, floorEvents, claimEvents, siblingEvents] = [new Redis(this.redisUrl), new Redis(this.redisUrl), new Redis(this.redisUrl), new Redis(this.redisUrl)];
     this.connections.push(redis, floorEvents, claimEvents, siblingEvents);
     const onError = (error: string) => this.errors.push(error);
     const claims = new RedisClaimStore(redis, claimEvents, { windowMs, onError });
     const floors = new RedisFloorStore(redis, floorEvents, { onError });
-    const siblings = new RedisSiblingStore(redis, siblingEvents, { onError });
+    const siblings = new RedisSiblingStore(redis, siblingEvents, { refreshMs: siblingRefreshMs, onError });
     await Promise.all([claims.ready(), floors.ready(), siblings.ready()]);
     const groups = new MeetingGroups({ floors, claims, siblings });
     this.opened.push(groups);
