@@ -27,7 +27,7 @@ return 1`;
 /** A count no one touched for this long is dropped: no bot of the group is left to use it. */
 const EXCHANGE_TTL_MS = 3_600_000;
 
-const entrySchema = z.object({ displayName: z.string().max(200), names: z.array(z.string().max(200)).max(50), expires: z.number() });
+const entrySchema = z.object({ displayName: z.string().max(200), names: z.array(z.string().max(200)).max(100), expires: z.number() });
 
 /** A speaking start or stop from another process, as published. */
 export interface SpeakingEvent {
@@ -39,6 +39,8 @@ export interface SpeakingEvent {
 
 export interface GroupSiblingSettings {
   memberTtlMs: number;
+  /** A command slower than this is given up on (the bot-to-bot count then falls back to this process's). */
+  commandTimeoutMs: number;
   /** A remote voice not told again for this long is taken to have stopped when last heard of. */
   staleVoiceMs: number;
   onError(error: string): void;
@@ -73,7 +75,8 @@ export class RedisGroupSiblings implements GroupSiblings {
   }
 
   left(holder: string): void {
-    this.voicing.delete(holder);
+    // A bot that fails mid-reply never stops speaking: its voice ends as it leaves.
+    if (this.voicing.has(holder)) this.speaking(holder, false, performance.now());
     if (!this.local.delete(holder)) return;
     void this.command("remove a bot from its siblings", () => this.redis.hdel(this.membersKey, holder)).then(() => this.settings.publish({ g: this.hash, kind: "changed" }));
   }
@@ -167,7 +170,7 @@ export class RedisGroupSiblings implements GroupSiblings {
   }
 
   private command<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
-    return timedCommand(what, call, this.settings.onError);
+    return timedCommand(what, call, this.settings.onError, this.settings.commandTimeoutMs);
   }
 }
 

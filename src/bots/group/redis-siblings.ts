@@ -11,6 +11,7 @@ import { z } from "zod";
 import { errorMessage } from "../../core/errors.js";
 import { RedisGroupSiblings } from "./redis-group-siblings.js";
 import type { GroupSiblings, SiblingStore } from "./sibling-store.js";
+import { COMMAND_TIMEOUT_MS } from "./timed-command.js";
 
 export const SIBLINGS_CHANNEL = "sb:siblings:events";
 /** A bot is listed this long after its process last wrote it: a dead process's bots drop out. */
@@ -28,6 +29,7 @@ const noticeSchema = z.discriminatedUnion("kind", [
 export interface RedisSiblingOptions {
   memberTtlMs?: number;
   refreshMs?: number;
+  commandTimeoutMs?: number;
   onError(error: string): void;
 }
 
@@ -73,7 +75,7 @@ export class RedisSiblingStore implements SiblingStore {
     let group = this.groups.get(key);
     if (!group) {
       const hash = createHash("sha256").update(key).digest("hex").slice(0, 32);
-      group = new RedisGroupSiblings(this.redis, hash, { memberTtlMs: this.memberTtlMs, staleVoiceMs: this.staleVoiceMs, onError: this.options.onError, publish: (message) => this.publish(message) });
+      group = new RedisGroupSiblings(this.redis, hash, { memberTtlMs: this.memberTtlMs, commandTimeoutMs: this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS, staleVoiceMs: this.staleVoiceMs, onError: this.options.onError, publish: (message) => this.publish(message) });
       this.groups.set(key, group);
       this.byHash.set(hash, group);
       void group.refresh();
