@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { BotManager } from "../bots/bot-manager.js";
 import type { ClaimStore } from "../bots/group/claim-store.js";
+import type { SiblingStore } from "../bots/group/sibling-store.js";
 import type { FloorStore } from "../bots/group/floor-store.js";
 import { MeetingGroups } from "../bots/group/meeting-groups.js";
 import type { SpeechServices } from "../services/speech-services.js";
@@ -87,6 +88,8 @@ export interface ClusterWiring {
   floors?: FloorStore;
   /** Where their claim rounds are held (Redis too), so siblings on different workers agree on one answerer. */
   claims?: ClaimStore;
+  /** How bots learn their siblings on other workers (names, voices, the bot-to-bot count). */
+  siblings?: SiblingStore;
   /** Where a worker's bots are recorded; none on an API node, which runs no bot. */
   registry: BotRegistry | undefined;
   /** `origins`: the URLs this process answers as (an API node recognises its own room links). */
@@ -134,7 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const providers = new ProviderRegistry([meetingBaas, local, attendee, recall], config.MEETING_PROVIDER === "auto" ? undefined : config.MEETING_PROVIDER);
   const registry = options.cluster ? undefined : BotStore.open(botRegistryPath(config));
   if (registry) logger.info({ file: registry.path, recover: config.RECOVER_BOTS }, "bot registry open");
-  const groups = new MeetingGroups({ floors: options.cluster?.floors, claims: options.cluster?.claims });
+  const groups = new MeetingGroups({ floors: options.cluster?.floors, claims: options.cluster?.claims, siblings: options.cluster?.siblings });
   const bots = new BotManager({
     groups,
     registry: options.cluster ? options.cluster.registry : registry,

@@ -1,15 +1,13 @@
 /**
  * @module bots/group/group-membership
  * One bot's view of its meeting group: what its turn stages ask about the siblings (names, who was
- * speaking when), and what they tell the group (its own voice, claims, bot-to-bot replies).
+ * speaking when), and what they tell the group (its own voice, claims, bot-to-bot replies). With a
+ * sibling store the group also holds the bots of other processes.
  */
 import type { SiblingGroup, SiblingSpeech, TurnClaim } from "../../pipeline/turn/sibling-group.js";
 import type { Floor } from "../../pipeline/turn/floor.js";
-import type { GroupMember, GroupState } from "./group-state.js";
+import { type GroupMember, type GroupState, SPEAKING_HISTORY_MS } from "./group-state.js";
 import { normaliseName, sameName } from "./sibling-names.js";
-
-/** Speaking history kept per bot: enough to attribute any utterance still being decided. */
-const HISTORY_MS = 120_000;
 
 export class GroupMembership implements SiblingGroup {
   private gone = false;
@@ -56,9 +54,12 @@ export class GroupMembership implements SiblingGroup {
     const me = this.group.members.get(this.holderId);
     if (!me) return;
     const last = me.spans.at(-1);
-    if (on && (!last || last.end !== null)) me.spans.push({ start: at, end: null });
-    if (!on && last && last.end === null) last.end = at;
-    me.spans = me.spans.filter((s) => s.end === null || at - s.end < HISTORY_MS);
+    const starts = on && (!last || last.end !== null);
+    const stops = !on && last !== undefined && last.end === null;
+    if (starts) me.spans.push({ start: at, end: null });
+    if (stops) last.end = at;
+    me.spans = me.spans.filter((s) => s.end === null || at - s.end < SPEAKING_HISTORY_MS);
+    if (starts || stops) this.group.remote?.speaking(this.holderId, on, at);
   }
 
   settle(claim: TurnClaim, heardAt = performance.now()): Promise<boolean> {
@@ -72,12 +73,17 @@ export class GroupMembership implements SiblingGroup {
 
   humanTurn(): void {
     this.group.botExchanges = 0;
+    this.group.remote?.humanTurn();
   }
 
-  takeBotExchange(limit: number): boolean {
-    if (this.group.botExchanges >= limit) return false;
-    this.group.botExchanges += 1;
-    return true;
+  /** Counted in this process, or for the whole group across processes (this process's count when Redis fails). */
+  takeBotExchange(limit: number): boolean | Promise<boolean> {
+    const local = () => {
+      if (this.group.botExchanges >= limit) return false;
+      this.group.botExchanges += 1;
+      return true;
+    };
+    return this.group.remote ? this.group.remote.takeBotExchange(limit, local) : local();
   }
 
   /**
@@ -90,11 +96,14 @@ export class GroupMembership implements SiblingGroup {
     this.gone = true;
     this.group.members.delete(this.holderId);
     this.group.rounds.left(this.holderId);
+    this.group.remote?.left(this.holderId);
     this.onLeave(this.group);
     await this.group.floor.release(this.holderId);
   }
 
+  /** The other bots of the group: this process's, then those of other processes as last heard. */
   private others(): GroupMember[] {
-    return [...this.group.members.values()].filter((m) => m.spec.holderId !== this.holderId);
+    const here = [...this.group.members.values()].filter((m) => m.spec.holderId !== this.holderId);
+    return this.group.remote ? [...here, ...this.group.remote.remote()] : here;
   }
 }

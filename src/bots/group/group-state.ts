@@ -1,29 +1,14 @@
 /**
  * @module bots/group/group-state
  * What one meeting group holds: its bots with their names and speaking spans, the floor, the claim
- * round and the bot-to-bot reply count.
+ * round, the bot-to-bot reply count, and (across processes) the siblings on other workers.
  */
 import type { Floor } from "../../pipeline/turn/floor.js";
 import type { ClaimStore, GroupClaims } from "./claim-store.js";
+import type { GroupMember } from "./group-member.js";
+import type { GroupSiblings } from "./sibling-store.js";
 
-export interface GroupMemberSpec {
-  /** The bot's holder id on the floor (its client id). */
-  holderId: string;
-  displayName: string;
-  /** Every name the bot answers to: display name, persona name, aliases. */
-  names: string[];
-}
-
-export interface SpeakingSpan {
-  start: number;
-  end: number | null;
-}
-
-export interface GroupMember {
-  spec: GroupMemberSpec;
-  normalisedNames: string[];
-  spans: SpeakingSpan[];
-}
+export { type GroupMember, type GroupMemberSpec, SPEAKING_HISTORY_MS, type SpeakingSpan } from "./group-member.js";
 
 export class GroupState {
   readonly members = new Map<string, GroupMember>();
@@ -37,6 +22,8 @@ export class GroupState {
     readonly name: string,
     readonly floor: Floor,
     claims: ClaimStore,
+    /** The group's bots in other processes; none when every sibling runs here. */
+    readonly remote?: GroupSiblings,
   ) {
     this.rounds = claims.roundsFor(key, () => this.members.size);
   }

@@ -14,6 +14,7 @@ import { GroupMembership } from "./group-membership.js";
 import { type GroupMemberSpec, GroupState } from "./group-state.js";
 import { groupKey } from "./meeting-group-key.js";
 import { normaliseName } from "./sibling-names.js";
+import type { SiblingStore } from "./sibling-store.js";
 
 export interface GroupView {
   meetingGroup: string;
@@ -28,14 +29,18 @@ export interface MeetingGroupsOptions {
   /** Where claim rounds are held; in this process by default, with `claimWindowMs`. */
   claims?: ClaimStore;
   claimWindowMs?: number;
+  /** Where bots learn their siblings in other processes (Redis); none: only this process's bots. */
+  siblings?: SiblingStore;
 }
 
 export class MeetingGroups {
   private readonly groups = new Map<string, GroupState>();
   private readonly floors: FloorStore;
   private readonly claims: ClaimStore;
+  private readonly siblings: SiblingStore | undefined;
 
   constructor(options: MeetingGroupsOptions = {}) {
+    this.siblings = options.siblings;
     this.floors = options.floors ?? new InProcessFloorStore();
     this.claims = options.claims ?? new InProcessClaimStore(options.claimWindowMs ?? CLAIM_WINDOW_MS);
   }
@@ -45,12 +50,13 @@ export class MeetingGroups {
     const key = groupKey(tenant, meetingGroup);
     let group = this.groups.get(key);
     if (!group) {
-      group = new GroupState(key, tenant, meetingGroup, this.floors.floorFor(key), this.claims);
+      group = new GroupState(key, tenant, meetingGroup, this.floors.floorFor(key), this.claims, this.siblings?.siblingsFor(key));
       this.groups.set(key, group);
     }
     const names = [...new Set([spec.displayName, ...spec.names].map(normaliseName).filter(Boolean))];
     group.members.set(spec.holderId, { spec, normalisedNames: names, spans: [] });
     group.rounds.joined(spec.holderId);
+    group.remote?.joined(spec);
     return new GroupMembership(group, spec.holderId, (left) => this.left(left));
   }
 
@@ -65,9 +71,9 @@ export class MeetingGroups {
       }));
   }
 
-  /** Frees the floors and claim rounds (Redis connections, timers); safe to call more than once. */
+  /** Frees the floors, claim rounds and sibling store (Redis connections, timers); safe to call more than once. */
   async close(): Promise<void> {
-    await Promise.all([this.floors.close(), this.claims.close()]);
+    await Promise.all([this.floors.close(), this.claims.close(), this.siblings?.close()]);
   }
 
   private left(group: GroupState): void {
@@ -75,5 +81,6 @@ export class MeetingGroups {
     this.groups.delete(group.key);
     this.floors.forget(group.key);
     this.claims.forget(group.key);
+    this.siblings?.forget(group.key);
   }
 }

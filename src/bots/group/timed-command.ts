@@ -9,15 +9,15 @@ import { errorMessage } from "../../core/errors.js";
 /** A command slower than this is given up on. */
 export const COMMAND_TIMEOUT_MS = 1000;
 
-export async function timedCommand<T>(what: string, call: () => Promise<T>, onError: (error: string) => void): Promise<T | undefined> {
+export async function timedCommand<T>(what: string, call: () => Promise<T>, onError: (error: string) => void, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), COMMAND_TIMEOUT_MS);
+    timer = setTimeout(() => resolve("late"), timeoutMs);
   });
   try {
     const outcome = await Promise.race([call(), late]);
     if (outcome === "late") {
-      onError(`could not ${what}: Redis did not answer within ${COMMAND_TIMEOUT_MS} ms`);
+      onError(`could not ${what}: Redis did not answer within ${timeoutMs} ms`);
       return undefined;
     }
     return outcome;

@@ -50,6 +50,9 @@ export interface SiblingGroup {
   pass(heardAt?: number): void;
   /** A person took a substantive turn: bot-to-bot replies may start again. */
   humanTurn(): void;
-  /** Whether one more bot-to-bot reply is allowed under `limit`; counts it when it is. */
-  takeBotExchange(limit: number): boolean;
+  /**
+   * Whether one more bot-to-bot reply is allowed under `limit`; counts it when it is. Answered at
+   * once when every sibling is in this process; a promise when the count is shared across processes.
+   */
+  takeBotExchange(limit: number): boolean | Promise<boolean>;
 }

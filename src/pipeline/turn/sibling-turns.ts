@@ -39,7 +39,11 @@ export interface SettledTurn {
  */
 export async function settleWithSiblings(context: TurnContext, group: SiblingGroup, decision: SpeakDecision, turn: SettledTurn): Promise<SpeakDecision> {
   if (turn.fromSibling) {
-    if (decision.speak && !group.takeBotExchange(context.policy.botExchangeLimit)) return { speak: false, reason: "bot_exchange_limit", uncertain: false };
+    if (!decision.speak) return decision;
+    const taken = group.takeBotExchange(context.policy.botExchangeLimit);
+    // Only a count shared across processes is awaited: in one process the answer comes at once.
+    const allowed: boolean = typeof taken === "boolean" ? taken : await taken;
+    if (!allowed) return { speak: false, reason: "bot_exchange_limit", uncertain: false };
     return decision;
   }
   if (!decision.speak || decision.reason === "addressed") {

@@ -18,6 +18,7 @@ import { connectRedis } from "../../bots/cluster/redis-connection.js";
 import { RoomPins } from "../../bots/cluster/room-pins.js";
 import { RedisClaimStore } from "../../bots/group/redis-claims.js";
 import { RedisFloorStore } from "../../bots/group/redis-floor.js";
+import { RedisSiblingStore } from "../../bots/group/redis-siblings.js";
 import type { Config } from "../../config.js";
 import { createLogger } from "../../logger.js";
 import { type RunningServer, type StartOptions, startServer } from "../start.js";
@@ -62,6 +63,8 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
   const floors = runsBots ? new RedisFloorStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting floor") }) : undefined;
   // So are their claim rounds: one answer per question to the room, whichever workers hear it.
   const claims = runsBots ? new RedisClaimStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting claim round") }) : undefined;
+  // And each bot knows its siblings on other workers by name and by voice, under one bot-to-bot cap.
+  const siblings = runsBots ? new RedisSiblingStore(redis, redis.duplicate(), { onError: (error) => logger.warn({ err: error }, "meeting siblings") }) : undefined;
   let server: RunningServer;
   try {
     await placements.ready();
@@ -72,6 +75,7 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
         registry: records,
         floors,
         claims,
+        siblings,
         botRoutes: (_bots, limits, origins) => (servesApi ? clusterBotRoutes(clusterBots, limits, origins) : workerBotRoutes()),
         rooms: new ClusterRoomPlacement(pins, workerId, logger),
       },
@@ -80,6 +84,7 @@ export async function startClusterNode(config: Config, role: ServeRole, options:
     await placements.close();
     await floors?.close();
     await claims?.close();
+    await siblings?.close();
     redis.disconnect();
     throw error;
   }

@@ -1,12 +1,14 @@
 /**
  * @module bots/group/testing/redis-group-processes
  * Meeting groups as several server processes have them, in one test: each "process" has its own
- * MeetingGroups with its own Redis connections, floors and claim rounds, all in one shared Redis.
+ * MeetingGroups with its own Redis connections, floors, claim rounds and sibling store, all in one
+ * shared Redis.
  */
 import { Redis } from "ioredis";
 import { MeetingGroups } from "../meeting-groups.js";
 import { RedisClaimStore } from "../redis-claims.js";
 import { RedisFloorStore } from "../redis-floor.js";
+import { RedisSiblingStore } from "../redis-siblings.js";
 
 export class RedisGroupProcesses {
   readonly errors: string[] = [];
@@ -15,15 +17,17 @@ export class RedisGroupProcesses {
 
   constructor(private readonly redisUrl: string) {}
 
-  /** One more process's meeting groups; claim rounds wait `windowMs` for the slowest bot. */
-  async process(windowMs: number): Promise<MeetingGroups> {
-    const [redis, floorEvents, claimEvents] = [new Redis(this.redisUrl), new Redis(this.redisUrl), new Redis(this.redisUrl)];
-    this.connections.push(redis, floorEvents, claimEvents);
+  /** One more process's meeting groups; claim rounds wait `windowMs` for the slowest bot; siblings are re-read every `siblingRefreshMs`. */
+  async process(windowMs: number, siblingRefreshMs?: number): Promise<MeetingGroups> {
+    const [redis, floorEvents, claimEvents, siblingEvents] = [new Redis(this.redisUrl), new Redis(this.redisUrl), new Redis(this.redisUrl), new Redis(this.redisUrl)];
+    this.connections.push(redis, floorEvents, claimEvents, siblingEvents);
     const onError = (error: string) => this.errors.push(error);
     const claims = new RedisClaimStore(redis, claimEvents, { windowMs, onError });
     const floors = new RedisFloorStore(redis, floorEvents, { onError });
-    await Promise.all([claims.ready(), floors.ready()]);
-    const groups = new MeetingGroups({ floors, claims });
+    // A loaded test machine can hold a command past the production bound; the fallback that would take is tested on its own.
+    const siblings = new RedisSiblingStore(redis, siblingEvents, { refreshMs: siblingRefreshMs, commandTimeoutMs: 10_000, onError });
+    await Promise.all([claims.ready(), floors.ready(), siblings.ready()]);
+    const groups = new MeetingGroups({ floors, claims, siblings });
     this.opened.push(groups);
     return groups;
   }
