@@ -11,8 +11,12 @@ import { FrameProcessor } from "../processor.js";
 import { countDecision } from "../turn/decision-counters.js";
 import type { TurnContext } from "../turn/turn-context.js";
 
-/** How often a waiting reply looks again, besides being told of every change. */
-const RECHECK_MS = 100;
+/**
+ * How often a waiting reply looks again besides being told of every change (a person's speech, a
+ * release of the floor, in any process): a safety net, kept slow because with Redis each look is a
+ * round trip, and twenty bots waiting on one floor would otherwise send hundreds a second.
+ */
+const RECHECK_MS = 500;
 /** Dropped replies remembered until their last frames have gone by. */
 const KEPT_DROPPED = 32;
 
@@ -106,6 +110,7 @@ export class FloorGateStage extends FrameProcessor {
         if (settled) return;
         settled = true;
         clearInterval(poll);
+        clearTimeout(staleAt);
         unsubscribe();
         unsubscribeFloor();
         signal.removeEventListener("abort", onAbort);
@@ -134,6 +139,8 @@ export class FloorGateStage extends FrameProcessor {
       const recheck = () => void check();
       const onAbort = () => finish({ go: false, reason: "interrupted" });
       const poll = setInterval(recheck, RECHECK_MS);
+      // The reply goes stale at a known moment: look then, not at the next poll.
+      const staleAt = setTimeout(recheck, context.policy.replyHoldMaxMs + 1);
       const unsubscribe = context.onChange(recheck);
       const unsubscribeFloor = context.floor.onRelease(recheck);
       signal.addEventListener("abort", onAbort, { once: true });
