@@ -3,45 +3,30 @@
  * real redis-server, with the siblings of one meeting split across them.
  */
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { groupProcessesForSuite } from "./testing/group-processes-suite.js";
 import type { TurnClaim } from "../../pipeline/turn/sibling-group.js";
-import { LocalRedis, redisMissing } from "../cluster/testing/local-redis.js";
-import type { GroupMembership } from "./group-membership.js";
+import { redisMissing } from "../cluster/testing/local-redis.js";
 import { MeetingGroups } from "./meeting-groups.js";
 import { RedisClaimStore } from "./redis-claims.js";
-import { RedisGroupProcesses } from "./testing/redis-group-processes.js";
 
 const claim = (holder: string, extra: Partial<TurnClaim> = {}): TurnClaim => ({ holder, followUp: false, withinBudget: true, relevance: 0, talkMs: 0, ...extra });
 
 describe.skipIf(redisMissing())("claim rounds in Redis (skipped without redis-server)", () => {
-  const server = new LocalRedis();
-  let processes: RedisGroupProcesses;
-  const joined: GroupMembership[] = [];
+  const suite = groupProcessesForSuite();
+  const { server, joined } = suite;
 
   /** Bots a and b in one process, c in another, all in meeting group `group`. */
   const threeBots = async (group: string, windowMs: number) => {
-    const [one, two] = [await processes.process(windowMs), await processes.process(windowMs)];
+    const [one, two] = [await suite.processes.process(windowMs), await suite.processes.process(windowMs)];
     const a = one.join("t", group, { holderId: "a", displayName: "A", names: [] });
     const b = one.join("t", group, { holderId: "b", displayName: "B", names: [] });
     const c = two.join("t", group, { holderId: "c", displayName: "C", names: [] });
     joined.push(a, b, c);
-    await processes.membersRegistered(3);
+    await suite.processes.membersRegistered(3);
     return { a, b, c };
   };
 
-  beforeAll(async () => {
-    await server.start();
-    processes = new RedisGroupProcesses(server.url);
-  }, 30_000);
-  afterAll(async () => {
-    await processes.close();
-    await server.destroy();
-  });
-  afterEach(async () => {
-    // Leaving unregisters the bots, so the next test counts only its own.
-    for (const bot of joined.splice(0)) await bot.leave();
-    expect(processes.errors).toEqual([]);
-  });
 
   it("gives a question heard in two processes to exactly one bot, ranked as in one process", async () => {
     const { a, b, c } = await threeBots("room", 30_000);

@@ -5,13 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { LocalRedis, redisMissing } from "../cluster/testing/local-redis.js";
-import type { GroupMembership } from "./group-membership.js";
+import { describe, expect, it } from "vitest";
+import { groupProcessesForSuite } from "./testing/group-processes-suite.js";
+import { redisMissing } from "../cluster/testing/local-redis.js";
 import { groupKey } from "./meeting-group-key.js";
 import { MeetingGroups } from "./meeting-groups.js";
 import { SIBLINGS_CHANNEL, RedisSiblingStore } from "./redis-siblings.js";
-import { RedisGroupProcesses } from "./testing/redis-group-processes.js";
 
 /** Waits until `check` holds; the bound is generous, the background refresh is every 2 s at most. */
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -23,13 +22,12 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
 }
 
 describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server)", () => {
-  const server = new LocalRedis();
-  let processes: RedisGroupProcesses;
-  const joined: GroupMembership[] = [];
+  const suite = groupProcessesForSuite();
+  const { server, joined } = suite;
 
   /** Ada in one process, Cleo in another, in meeting group `group`; returns once each knows the other. */
   const twoProcesses = async (group: string, refreshMs?: number) => {
-    const [one, two] = [await processes.process(600, refreshMs), await processes.process(600, refreshMs)];
+    const [one, two] = [await suite.processes.process(600, refreshMs), await suite.processes.process(600, refreshMs)];
     const ada = one.join("t", group, { holderId: "ada", displayName: "Ada", names: ["Analyst"] });
     const cleo = two.join("t", group, { holderId: "cleo", displayName: "Cleo", names: ["Cleopatra", "Facilitator"] });
     joined.push(ada, cleo);
@@ -37,18 +35,6 @@ describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server
     return { ada, cleo };
   };
 
-  beforeAll(async () => {
-    await server.start();
-    processes = new RedisGroupProcesses(server.url);
-  }, 30_000);
-  afterAll(async () => {
-    await processes.close();
-    await server.destroy();
-  });
-  afterEach(async () => {
-    for (const bot of joined.splice(0)) await bot.leave();
-    expect(processes.errors).toEqual([]);
-  });
 
   it("knows a sibling in the other process by every name it answers to, and forgets it when it leaves", async () => {
     const { ada, cleo } = await twoProcesses("names");
@@ -58,7 +44,7 @@ describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server
     expect(cleo.siblingNamed("ANALYST")).toBe("Ada");
     expect(cleo.siblingNamed("Alice")).toBeNull();
     // A bot of another tenant with the same group name is no sibling.
-    const other = (await processes.process(600)).join("other-tenant", "names", { holderId: "eve", displayName: "Eve", names: [] });
+    const other = (await suite.processes.process(600)).join("other-tenant", "names", { holderId: "eve", displayName: "Eve", names: [] });
     joined.push(other);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(ada.siblingNamed("Eve")).toBeNull();
