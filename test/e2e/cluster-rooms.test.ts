@@ -126,16 +126,20 @@ describe.skipIf(skip)("built-in rooms in a cluster of one API node and two worke
 
     const asked = llm.requests.length;
     const heardBefore = ada.heard.length;
-    await speak(ada, await loadSpeech("greeting-espeak"));
-    await speak(ada, new Int16Array(16000));
-    await waitFor(
-      () => llm.requests.slice(asked).some((request) => /^Ada: /.test(String(request.messages.at(-1)?.content))),
-      60_000,
-      "a bot to hear Ada and ask the LLM",
-    );
+    const adaReached = () => llm.requests.slice(asked).some((request) => /^Ada: /.test(String(request.messages.at(-1)?.content)));
+    // What is under test is that Ada's audio reaches the worker's bots. On a loaded machine a greeting
+    // can be lost to recognition or to a claim round that timed out, so, as a person would, Ada
+    // says it again (up to three times) if no bot has taken it up.
+    for (let attempt = 1; attempt <= 3 && !adaReached(); attempt++) {
+      await speak(ada, await loadSpeech("greeting-espeak"));
+      await speak(ada, new Int16Array(16000));
+      await waitFor(adaReached, 40_000, "a bot to hear Ada and ask the LLM").catch((error: unknown) => {
+        if (attempt === 3) throw error;
+      });
+    }
     await waitFor(() => loudness(ada.heard.slice(heardBefore)) > 0.02, 60_000, "a bot's spoken answer");
     ada.socket.close();
-  }, 240_000);
+  }, 300_000);
 
   it("has a worker refuse a room bot for a room pinned to another worker", async () => {
     const registry = new ClusterRegistry(redis);

@@ -223,11 +223,20 @@ describe.skipIf(!existsSync(CHROMIUM) || localSpeechMissing())("meeting room pag
     expect(await grace.getAttribute("#transcript li.said .latency >> nth=-1", "title")).toMatch(/first sound/);
 
     // Layout: two columns on a desktop, one on a phone, nothing wider than the screen.
-    const box = async (page: Page, selector: string) => (await page.locator(selector).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
-    const [side, log] = [await box(grace, "#room .side"), await box(grace, "#room .transcript-card")];
-    expect(log.x).toBeGreaterThanOrEqual(side.x + side.width);
-    const [phoneSide, phoneLog] = [await box(alan, "#room .side"), await box(alan, "#room .transcript-card")];
-    expect(phoneLog.y).toBeGreaterThanOrEqual(phoneSide.y + phoneSide.height);
+    // Both boxes from one layout: read one after the other, a panel that grows in between (a bot's
+    // state line changing) would look like an overlap that never was on screen.
+    const boxes = (page: Page) =>
+      page.evaluate(() => {
+        const edges = (selector: string) => document.querySelector(selector)?.getBoundingClientRect() ?? new DOMRect();
+        const [side, log] = [edges("#room .side"), edges("#room .transcript-card")];
+        return { sideRight: side.right, sideBottom: side.bottom, logLeft: log.left, logTop: log.top, measured: side.height > 0 && log.height > 0 };
+      });
+    const desktop = await boxes(grace);
+    expect(desktop.measured).toBe(true);
+    expect(desktop.logLeft).toBeGreaterThanOrEqual(desktop.sideRight);
+    const phone = await boxes(alan);
+    expect(phone.measured).toBe(true);
+    expect(phone.logTop).toBeGreaterThanOrEqual(phone.sideBottom);
     expect(await alan.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await grace.screenshot({ path: join(ARTIFACTS, "meeting-room-desktop.png"), fullPage: true });
     await alan.screenshot({ path: join(ARTIFACTS, "meeting-room-phone.png"), fullPage: true });
