@@ -7,6 +7,7 @@
  * `www.`, the query (passwords, tracking), the fragment and trailing slashes, and keep the lowercase
  * host and the path, which is what names the meeting.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { roomFromMeetingUrl } from "../../meeting/local/room-names.js";
 
@@ -26,6 +27,11 @@ export function groupKey(tenant: string | undefined, meetingGroup: string): stri
 }
 
 /** The default group of a meeting URL; `provider` says whether it is a built-in room. */
+/** A group key as Redis keys carry it: fixed length, and no tenant or group name in the clear. */
+export function groupHash(key: string): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+}
+
 export function defaultMeetingGroup(meetingUrl: string, provider: string): string {
   const trimmed = meetingUrl.trim();
   const room = provider === "local" ? roomFromMeetingUrl(trimmed) : undefined;

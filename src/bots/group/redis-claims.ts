@@ -10,7 +10,8 @@
  * opened for, is late for it: its claim loses when someone claimed in time. A Redis that does not
  * answer makes the claim lose, as an unreachable floor counts as busy: better silent than twice.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { groupHash } from "./meeting-group-key.js";
+import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { errorMessage } from "../../core/errors.js";
@@ -92,7 +93,7 @@ export class RedisClaimStore implements ClaimStore {
   roundsFor(key: string): GroupClaims {
     let group = this.groups.get(key);
     if (!group) {
-      group = new RedisGroupClaims(this.redis, createHash("sha256").update(key).digest("hex").slice(0, 32), this.settings);
+      group = new RedisGroupClaims(this.redis, groupHash(key), this.settings);
       this.groups.set(key, group);
     }
     return group;

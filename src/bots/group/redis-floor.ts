@@ -6,7 +6,7 @@
  * that also publishes the group on one release channel, which every process listens to. A Redis
  * that does not answer in time counts as "floor busy": a bot waits rather than talks over another.
  */
-import { createHash } from "node:crypto";
+import { groupHash } from "./meeting-group-key.js";
 import type { Redis } from "ioredis";
 import { errorMessage } from "../../core/errors.js";
 import type { Floor } from "../../pipeline/turn/floor.js";
@@ -34,7 +34,7 @@ export interface RedisFloorOptions {
 
 /** Where the floor of the group with this key lives in Redis (its value is the holder's client id). */
 export function floorRedisKey(groupKey: string): string {
-  return `sb:floor:${createHash("sha256").update(groupKey).digest("hex").slice(0, 32)}`;
+  return `sb:floor:${groupHash(groupKey)}`;
 }
 
 export class RedisFloorStore implements FloorStore {

@@ -5,7 +5,7 @@
  * than at its next refresh) and a bot started or stopped speaking. Messages are checked like any
  * input from outside; one that does not parse is dropped.
  */
-import { createHash } from "node:crypto";
+import { groupHash } from "./meeting-group-key.js";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { errorMessage } from "../../core/errors.js";
@@ -74,7 +74,7 @@ export class RedisSiblingStore implements SiblingStore {
   siblingsFor(key: string): GroupSiblings {
     let group = this.groups.get(key);
     if (!group) {
-      const hash = createHash("sha256").update(key).digest("hex").slice(0, 32);
+      const hash = groupHash(key);
       group = new RedisGroupSiblings(this.redis, hash, { memberTtlMs: this.memberTtlMs, commandTimeoutMs: this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS, staleVoiceMs: this.staleVoiceMs, onError: this.options.onError, publish: (message) => this.publish(message) });
       this.groups.set(key, group);
       this.byHash.set(hash, group);
