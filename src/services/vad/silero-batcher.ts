@@ -87,17 +87,15 @@ export abstract class SileroBatcher implements VoiceActivityModel {
     });
   }
 
-  private schedule(): void {
+  /**
+   * Runs the pending windows after the batch window, or (`leftOver`: windows a full run left behind)
+   * as soon as the timers and I/O waiting meanwhile have run.
+   */
+  private schedule(leftOver = false): void {
     if (this.scheduled || !this.pending.length) return;
     this.scheduled = true;
-    setTimeout(() => void this.runBatch(), BATCH_WINDOW_MS);
-  }
-
-  /** Windows left over from a full run go next, once timers and I/O waiting meanwhile have run. */
-  private scheduleRest(): void {
-    if (this.scheduled || !this.pending.length) return;
-    this.scheduled = true;
-    setImmediate(() => void this.runBatch());
+    if (leftOver) setImmediate(() => void this.runBatch());
+    else setTimeout(() => void this.runBatch(), BATCH_WINDOW_MS);
   }
 
   private async runBatch(): Promise<void> {
@@ -113,7 +111,7 @@ export abstract class SileroBatcher implements VoiceActivityModel {
         now.push(item);
       }
     }
-    if (now.length === MAX_BATCH) this.scheduleRest();
+    if (now.length === MAX_BATCH) this.schedule(true);
     if (!now.length) return;
     try {
       await this.score(now);
