@@ -120,6 +120,9 @@ export const configSchema = z.object({
    */
   VAD_THREADS: optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(0).max(64).optional()),
 
+  /** How far the heap grows past live data before a full collection (see server/heap-growth); 0 is V8's own choice. */
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+
   BOT_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   BOT_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),

@@ -7,7 +7,7 @@
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
 import { type Direction, type Frame, frame } from "./frames.js";
-import { type FrameObserver, FrameProcessor } from "./processor.js";
+import { type FrameObserver, FrameProcessor, type FrameWork } from "./processor.js";
 
 class PipelineHead extends FrameProcessor {
   constructor(private readonly onUpstream: (frame: Frame) => void) {
@@ -18,7 +18,7 @@ class PipelineHead extends FrameProcessor {
     return this.push(frame, "downstream");
   }
 
-  protected override async processFrame(frame: Frame, direction: Direction): Promise<void> {
+  protected override processFrame(frame: Frame, direction: Direction): FrameWork {
     if (direction === "downstream") return this.push(frame, direction);
     try {
       this.onUpstream(frame);
@@ -34,9 +34,9 @@ class PipelineTail extends FrameProcessor {
     super("pipeline-tail");
   }
 
-  protected override async processFrame(frame: Frame, direction: Direction): Promise<void> {
+  protected override processFrame(frame: Frame, direction: Direction): FrameWork {
     if (direction === "downstream") this.onDownstream(frame);
-    else await this.push(frame, direction);
+    else return this.push(frame, direction);
   }
 }
 

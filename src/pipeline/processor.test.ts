@@ -111,4 +111,26 @@ describe("FrameProcessor", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(errors.sort()).toEqual(["timer: late and broken", "timer: sync and broken"]);
   });
+
+  it("carries frames through stages that work on the spot without waiting, and makes no promise per frame", () => {
+    class PassStage extends FrameProcessor {}
+    const out: string[] = [];
+    const pipeline = new Pipeline([new PassStage("a"), new PassStage("b"), new PassStage("c")], { onDownstream: (f) => out.push(f.type) });
+    const first = pipeline.queue(frame("llm-text", { text: "one", turnId: 1 }));
+    const second = pipeline.queue(frame("input-audio", { audio: new Int16Array(320), sampleRate: 16000 }));
+    // Both already left the last stage, before any microtask ran.
+    expect(out).toEqual(["llm-text", "input-audio"]);
+    expect(second).toBe(first);
+  });
+
+  it("keeps the order when a stage on the spot follows one that has to wait", async () => {
+    const slow = new SlowStage();
+    const out: string[] = [];
+    class PassStage extends FrameProcessor {}
+    const pipeline = new Pipeline([slow, new PassStage("pass")], { onDownstream: (f) => out.push(f.type === "llm-text" ? f.text : f.type) });
+    for (const text of ["a", "b", "c"]) void pipeline.queue(frame("llm-text", { text, turnId: 1 }));
+    expect(out).toEqual([]);
+    await slow.idle();
+    expect(out).toEqual(["a", "b", "c"]);
+  });
 });

@@ -19,6 +19,15 @@ export interface FrameObserver {
 /** What queueing a frame returns: nothing to wait for, and one shared promise rather than one per frame. */
 const QUEUED: Promise<void> = Promise.resolve();
 
+/**
+ * What `processFrame` returns: nothing (or what a synchronous `push` returned) when the frame was
+ * handled on the spot, a promise when the stage has to wait for something first.
+ */
+export type FrameWork = Promise<void> | undefined | void;
+
+/** Whether a stage's work on a frame is still going on. */
+const pendingWork = (work: FrameWork): work is Promise<void> => work !== undefined && work !== QUEUED;
+
 interface QueuedFrame {
   frame: Frame;
   direction: Direction;
@@ -54,8 +63,9 @@ export abstract class FrameProcessor {
 
   /**
    * Hands a frame to this processor. System frames are processed now; the rest in arrival order.
-   * Not an async function: a data frame only joins the queue, and most frames are audio, fifty a
-   * second per bot through every stage, so no promise is made for them.
+   * Not an async function, and no promise is made for work a stage does on the spot: most frames are
+   * audio, fifty a second per bot, and a promise per frame per stage was most of what the process
+   * allocated. The promise returned is a shared, settled one unless the stage has work pending.
    */
   queueFrame(frame: Frame, direction: Direction = "downstream"): Promise<void> {
     if (isSystemFrame(frame)) {
@@ -63,7 +73,7 @@ export abstract class FrameProcessor {
       return this.processSafely(frame, direction);
     }
     this.queue.push({ frame, direction });
-    this.draining ??= this.drain();
+    if (!this.draining) this.drain();
     return QUEUED;
   }
 
@@ -80,9 +90,13 @@ export abstract class FrameProcessor {
     return this.interruptController.signal;
   }
 
-  /** Handles one frame. The default passes it on unchanged in the direction it was going. */
-  protected async processFrame(frame: Frame, direction: Direction): Promise<void> {
-    await this.push(frame, direction);
+  /**
+   * Handles one frame. The default passes it on unchanged in the direction it was going. A stage
+   * may do its work on the spot and return what `push` returned (or nothing), or return a promise
+   * of work that has to wait; queued frames behind it wait for that promise.
+   */
+  protected processFrame(frame: Frame, direction: Direction): FrameWork {
+    return this.push(frame, direction);
   }
 
   /**
@@ -143,26 +157,50 @@ export abstract class FrameProcessor {
     this.interruptController = new AbortController();
   }
 
-  private async drain(): Promise<void> {
-    try {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-        await this.processSafely(item.frame, item.direction);
+  /**
+   * Processes queued frames in order: on the spot while the stage's work is, and once a frame's work
+   * has to wait, the rest follow when it is done. Frames queued meanwhile (even by this stage's own
+   * pushes coming back upstream) join the same run.
+   */
+  private drain(): void {
+    this.draining = QUEUED;
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+      const work = this.processSafely(item.frame, item.direction);
+      if (work !== QUEUED) {
+        this.draining = work.then(() => this.drain());
+        return;
       }
-    } finally {
-      this.draining = undefined;
     }
+    this.draining = undefined;
   }
 
-  private async processSafely(frame: Frame, direction: Direction): Promise<void> {
+  /** Never rejects; returns the shared settled promise when the frame was handled on the spot. */
+  private processSafely(frame: Frame, direction: Direction): Promise<void> {
+    let work: FrameWork;
     try {
-      await this.processFrame(frame, direction);
+      work = this.processFrame(frame, direction);
     } catch (error) {
-      // A stage that throws loses only the frame it was handling, never the bot.
-      const err = error instanceof Error ? error : new Error(String(error));
-      this.logger.error({ err, frameType: frame.type }, "processor failed on a frame");
-      if (frame.type !== "error") await this.pushError(err);
+      return this.frameFailed(frame, error);
     }
-    if (frame.type === "end" || frame.type === "cancel") await this.cleanupOnce();
+    if (pendingWork(work)) {
+      return work.then(
+        () => this.finished(frame),
+        (error: unknown) => this.frameFailed(frame, error),
+      );
+    }
+    return this.finished(frame);
+  }
+
+  private finished(frame: Frame): Promise<void> {
+    return frame.type === "end" || frame.type === "cancel" ? this.cleanupOnce() : QUEUED;
+  }
+
+  /** A stage that throws loses only the frame it was handling, never the bot. */
+  private async frameFailed(frame: Frame, error: unknown): Promise<void> {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.logger.error({ err, frameType: frame.type }, "processor failed on a frame");
+    if (frame.type !== "error") await this.pushError(err);
+    await this.finished(frame);
   }
 
   /**

@@ -47,6 +47,7 @@ import { OpenSockets } from "./open-sockets.js";
 import { accessMode } from "./auth/exposure.js";
 import { type ServerLimits, availableMemory, resolveLimits } from "./limits/server-limits.js";
 import { buildHealthReport } from "./health-report.js";
+import { setHeapGrowth } from "./heap-growth.js";
 import { SelfOrigins, ownAddress } from "../util/self-origins.js";
 import { checkReadiness } from "./readiness.js";
 import { readyRoutes } from "./routes/ready.js";
@@ -112,6 +113,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   accessMode(config, { tunnel: options.publicTunnel }); // refuses an open server on a reachable interface, before anything loads
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  setHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const images = personaImageServices(config); // a malformed UploadThing token stops the start here
   logger.info({ store: images.store.kind, generator: images.replicate ? "replicate" : "drawn" }, "persona images");
   const personas = await new PersonaStore(personaDirectories(config)).load();

@@ -34,6 +34,8 @@ interface Fault {
   /** Breaks the running bot; may connect what the fault needs to be reached. */
   inject(bot: Bot, created: Created): Promise<void>;
   reason: RegExp;
+  /** Someone speaks to the bot until it fails: stages after the recogniser see frames only when something is said. */
+  provoke?: boolean;
 }
 
 const peers: PipecatPipelinePeer[] = [];
@@ -45,6 +47,7 @@ const faults: Fault[] = [
         what: `a ${mode} in stage ${stage}`,
         body: { entry_message: "Hi." },
         inject: async (bot) => breakStage(bot, stage, mode),
+        provoke: true,
         reason: new RegExp(`^voice pipeline failed: stage ${stage} failed \\d+ times within 5 s; last error: injected ${mode} in stage ${stage}$`),
       }),
     ),
@@ -151,6 +154,9 @@ describe("a fault in one bot fails that bot only", () => {
     const bot = server.bots.get(id);
     if (!bot) throw new Error("bot not found");
     await fault.inject(bot, created);
+    const meeting = baas.bot(id);
+    const question = await loadSpeech("time-question");
+    const provoking = fault.provoke ? setInterval(() => meeting.say(question), 1500) : undefined;
     const failed = await waitFor(
       async () => {
         const info = await infoOf(id);
@@ -158,7 +164,7 @@ describe("a fault in one bot fails that bot only", () => {
       },
       15_000,
       "the faulty bot to fail",
-    );
+    ).finally(() => clearInterval(provoking));
     expect(failed.last_error).toMatch(fault.reason);
     await waitFor(() => baas.leaves().some((r) => r.path === `/bots/${id}`), 5000, "the provider leave call");
     await expectOthersStillTalking();

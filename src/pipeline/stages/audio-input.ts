@@ -5,7 +5,7 @@
  */
 import { createResampler, type Resampler } from "../../audio/resampler.js";
 import { type Direction, type Frame, frame } from "../frames.js";
-import { FrameProcessor } from "../processor.js";
+import { FrameProcessor, type FrameWork } from "../processor.js";
 
 export const PIPELINE_RATE = 16000;
 
@@ -16,14 +16,19 @@ export class AudioInputStage extends FrameProcessor {
     super("audio-input");
   }
 
-  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
-    if (f.type === "start") this.resampler = await createResampler(this.streamRate, PIPELINE_RATE);
+  protected override processFrame(f: Frame, direction: Direction): FrameWork {
+    if (f.type === "start") return this.start(f, direction);
     if (f.type === "input-audio" && direction === "downstream") {
       if (!this.resampler) return;
-      const audio = f.sampleRate === PIPELINE_RATE ? f.audio : this.resampler.process(f.audio);
-      if (audio.length) await this.push(frame("input-audio", { audio, sampleRate: PIPELINE_RATE }));
-      return;
+      if (f.sampleRate === PIPELINE_RATE) return this.push(f);
+      const audio = this.resampler.process(f.audio);
+      return audio.length ? this.push(frame("input-audio", { audio, sampleRate: PIPELINE_RATE })) : undefined;
     }
+    return this.push(f, direction);
+  }
+
+  private async start(f: Frame, direction: Direction): Promise<void> {
+    this.resampler = await createResampler(this.streamRate, PIPELINE_RATE);
     await this.push(f, direction);
   }
 

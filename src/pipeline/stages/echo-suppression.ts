@@ -13,7 +13,7 @@ import type { EchoReferenceSet } from "../../audio/echo/reference-set.js";
 import type { StreamClock } from "../../audio/echo/stream-clock.js";
 import type { EchoSuppressionMode } from "../../core/turn-policy.js";
 import { type Direction, type Frame, frame } from "../frames.js";
-import { FrameProcessor } from "../processor.js";
+import { FrameProcessor, type FrameWork } from "../processor.js";
 
 export interface EchoSuppressionOptions {
   /** The inbound stream's clock at the pipeline rate; this stage advances it. */
@@ -40,15 +40,19 @@ export class EchoSuppressionStage extends FrameProcessor {
     return this.suppressor?.delayMs(reference);
   }
 
-  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
-    if (f.type === "start" && this.suppressor) await this.options.references.open();
+  protected override processFrame(f: Frame, direction: Direction): FrameWork {
+    if (f.type === "start" && this.suppressor) return this.start(f, direction);
     if (f.type === "input-audio" && direction === "downstream" && f.sampleRate === this.options.clock.rate) {
       const position = this.options.clock.position;
       this.options.clock.advance(f.audio.length);
       const audio = this.suppressor ? this.suppressor.process(f.audio, position) : f.audio;
-      await this.push(audio === f.audio ? f : frame("input-audio", { audio, sampleRate: f.sampleRate }));
-      return;
+      return this.push(audio === f.audio ? f : frame("input-audio", { audio, sampleRate: f.sampleRate }));
     }
+    return this.push(f, direction);
+  }
+
+  private async start(f: Frame, direction: Direction): Promise<void> {
+    await this.options.references.open();
     await this.push(f, direction);
   }
 

@@ -31,13 +31,14 @@ afterEach(() => {
 });
 
 describe("transcription stage", () => {
-  it("opens one 16 kHz session with the bot's names, and passes the audio on unchanged", async () => {
+  it("opens one 16 kHz session with the bot's names, and keeps the meeting's audio (no later stage listens to it)", async () => {
     const { stt, probe, session } = await started();
     expect(stt.opens).toBe(1);
     expect(session.options).toEqual({ sampleRate: 16000, language: "en-US", keyterms: ["Sam"] });
-    const sent = audio(20);
-    await probe.send(sent);
-    expect(probe.of("input-audio")[0]).toBe(sent);
+    await probe.send(audio(20));
+    await probe.send(frame("user-started-speaking"));
+    expect(probe.of("input-audio")).toEqual([]);
+    expect(probe.of("user-started-speaking")).toHaveLength(1);
   });
 
   it("sends the recogniser speech only, with the last second before it, and ends each utterance", async () => {

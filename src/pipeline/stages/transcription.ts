@@ -11,7 +11,7 @@ import { HeldSttInput } from "../../services/stt/held-stt-input.js";
 import type { SpeechToText, SttSession, Transcript } from "../../services/stt/speech-to-text.js";
 import { Backoff } from "../../util/backoff.js";
 import { type Direction, type Frame, type Speaker, frame } from "../frames.js";
-import { FrameProcessor } from "../processor.js";
+import { FrameProcessor, type FrameWork } from "../processor.js";
 import { PIPELINE_RATE } from "./audio-input.js";
 
 /** Covers the VAD's 250 ms start window plus scoring delays under load. */
@@ -41,14 +41,20 @@ export class TranscriptionStage extends FrameProcessor {
     super("transcription");
   }
 
-  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+  protected override processFrame(f: Frame, direction: Direction): FrameWork {
+    // The meeting's sound ends here: no later stage listens to it, and it is most of the frames.
+    if (f.type === "input-audio") {
+      if (direction === "downstream") this.hear(f.audio);
+      return;
+    }
+    return this.handle(f, direction);
+  }
+
+  private async handle(f: Frame, direction: Direction): Promise<void> {
     switch (f.type) {
       case "start":
         void this.open();
         break;
-      case "input-audio":
-        this.hear(f.audio);
-        return void (await this.push(f, direction));
       case "speakers-update":
         this.speaker = currentSpeaker(f.speakers) ?? this.speaker;
         break;

@@ -7,7 +7,7 @@
 import type { VadParams, VoiceActivityModel } from "../../services/vad/voice-activity.js";
 import { VadAnalyzer, type VadTransition } from "../../services/vad/vad-analyzer.js";
 import { type Direction, type Frame, frame } from "../frames.js";
-import { FrameProcessor } from "../processor.js";
+import { FrameProcessor, type FrameWork } from "../processor.js";
 import type { TurnMetrics } from "../turn-metrics.js";
 
 export class VoiceActivityStage extends FrameProcessor {
@@ -44,14 +44,16 @@ export class VoiceActivityStage extends FrameProcessor {
     return this.analyzer.settled();
   }
 
-  protected override async processFrame(f: Frame, direction: Direction): Promise<void> {
+  protected override processFrame(f: Frame, direction: Direction): FrameWork {
     // Audio moves on only once the VAD has scored it, so the speech events pushed while scoring
     // reach the recogniser's gate exactly where they belong in the audio, however busy the machine.
+    // Audio the VAD decided on the spot (silence, with nothing waiting before it) moves on at once.
     if (f.type === "input-audio" && direction === "downstream") {
       this.scoringArrivedAt = f.createdAt;
-      await this.analyzer.push(f.audio);
+      const scoring = this.analyzer.push(f.audio);
+      if (scoring !== undefined) return scoring.then(() => this.push(f, direction));
     }
-    await this.push(f, direction);
+    return this.push(f, direction);
   }
 
   protected override async cleanup(): Promise<void> {

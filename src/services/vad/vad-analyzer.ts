@@ -79,22 +79,26 @@ export class VadAnalyzer {
   }
 
   /**
-   * Feeds 16 kHz PCM. Transitions are reported through the callback as windows are scored; the
-   * promise resolves once this audio has been scored, after any transition it caused was reported.
-   * Callers that route audio on the VAD's decisions wait for it, so each decision falls at its exact
-   * place in the audio however late the scoring runs on a busy machine.
+   * Feeds 16 kHz PCM. Transitions are reported through the callback as windows are decided. Returns
+   * nothing when this audio was decided on the spot (windows too quiet to be speech, with none
+   * waiting before them), else a promise that resolves once it has been scored, after any
+   * transition it caused was reported. Callers that route audio on the VAD's decisions wait for it,
+   * so each decision falls at its exact place in the audio however late the scoring runs.
    */
-  push(pcm: Int16Array): Promise<void> {
-    if (this.closed) return this.scoring.idle();
-    for (const window of this.chunker.push(pcm)) {
-      if (this.pending >= this.maxPending) {
-        this.droppedWindows += 1;
-        continue;
+  push(pcm: Int16Array): Promise<void> | undefined {
+    if (!this.closed) {
+      for (const window of this.chunker.push(pcm)) {
+        // While windows wait for the model, later ones must wait behind them to keep the order.
+        if (this.pending === 0 && this.decideQuiet(window)) continue;
+        if (this.pending >= this.maxPending) {
+          this.droppedWindows += 1;
+          continue;
+        }
+        this.pending += 1;
+        void this.scoring.run(() => this.scoreWindow(window));
       }
-      this.pending += 1;
-      void this.scoring.run(() => this.scoreWindow(window));
     }
-    return this.scoring.idle();
+    return this.pending > 0 ? this.scoring.idle() : undefined;
   }
 
   /** Windows received but not yet scored. */
@@ -140,28 +144,39 @@ export class VadAnalyzer {
   }
 
   private async analyse(window: Int16Array): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.decideQuiet(window)) return;
     this.receivedMs += this.windowMs;
-    const smoothedVolume = 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
-    if (smoothedVolume < this.params.minVolume && this.state === "quiet") {
-      // Too quiet to count as speech whatever the model says, so while nobody speaks it is not asked:
-      // most windows of a meeting are silence, and scoring is most of a bot's CPU. Short gaps keep
-      // the model's memory (echo removal can leave holes in a person's speech); after a second of
-      // quiet it starts afresh, as at the start of a stream.
-      this.smoothedVolume = smoothedVolume;
-      this.quietWindows += 1;
-      this.quietRun += 1;
-      this.lastProbability = 0;
-      if (this.quietRun === this.freshAfterWindows) this.stream.reset();
-      this.step(false);
-      return;
-    }
     this.quietRun = 0;
+    const smoothedVolume = this.nextVolume(window);
     const probability = await this.stream.score(int16ToFloat32(window));
     if (this.closed) return;
     this.lastProbability = probability;
     this.smoothedVolume = smoothedVolume;
     this.step(probability >= this.params.threshold);
+  }
+
+  private nextVolume(window: Int16Array): number {
+    return 0.8 * volumeOf(window) + 0.2 * this.smoothedVolume;
+  }
+
+  /**
+   * Decides a window without the model when it is too quiet to count as speech whatever the model
+   * says, while nobody speaks: most windows of a meeting are silence, and scoring is most of a bot's
+   * CPU. Short gaps keep the model's memory (echo removal can leave holes in a person's speech);
+   * after a second of quiet it starts afresh, as at the start of a stream. False when the model
+   * must score the window.
+   */
+  private decideQuiet(window: Int16Array): boolean {
+    const smoothedVolume = this.nextVolume(window);
+    if (smoothedVolume >= this.params.minVolume || this.state !== "quiet") return false;
+    this.receivedMs += this.windowMs;
+    this.smoothedVolume = smoothedVolume;
+    this.quietWindows += 1;
+    this.quietRun += 1;
+    this.lastProbability = 0;
+    if (this.quietRun === this.freshAfterWindows) this.stream.reset();
+    this.step(false);
+    return true;
   }
 
   private step(voiced: boolean): void {

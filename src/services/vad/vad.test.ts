@@ -19,9 +19,8 @@ async function run(model: SileroVadModel, chunks: Int16Array[]): Promise<VadTran
   const events: VadTransition[] = [];
   const failures: unknown[] = [];
   const vad = new VadAnalyzer(model, params, (t) => events.push(t), (error) => failures.push(error));
-  let scored = Promise.resolve();
-  for (const chunk of chunks) for (let i = 0; i < chunk.length; i += 320) scored = vad.push(chunk.subarray(i, i + 320));
-  await scored;
+  for (const chunk of chunks) for (let i = 0; i < chunk.length; i += 320) void vad.push(chunk.subarray(i, i + 320));
+  await vad.settled();
   expect(failures).toEqual([]);
   return events;
 }
@@ -100,6 +99,42 @@ describe("Silero VAD", () => {
   });
 });
 
+describe("VadAnalyzer on the spot", () => {
+  it("decides silence without the model or a promise, and keeps later audio behind windows the model is scoring", async () => {
+    const scored: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const model = {
+      sampleRate: 16000,
+      windowSamples: 512,
+      createStream: () => ({
+        score: async (window: Float32Array) => {
+          scored.push(window.length);
+          await gate;
+          return 0;
+        },
+        reset: () => undefined,
+      }),
+    };
+    const vad = new VadAnalyzer(model, params, () => undefined);
+    expect(vad.push(new Int16Array(1024))).toBeUndefined();
+    expect(vad.quietWindows).toBe(2);
+    const loud = vad.push(new Int16Array(512).fill(8000));
+    expect(loud).toBeInstanceOf(Promise);
+    // Silence that arrives while a window waits for the model waits too, so decisions stay in order.
+    const after = vad.push(new Int16Array(512));
+    expect(after).toBeInstanceOf(Promise);
+    expect(vad.backlog).toBe(2);
+    release();
+    await after;
+    expect(scored).toEqual([512]);
+    expect(vad.quietWindows).toBe(3);
+    expect(vad.push(new Int16Array(512))).toBeUndefined();
+  });
+});
+
 describe("VadAnalyzer backlog", () => {
   it("keeps at most 30 s of audio waiting for a model that falls behind, and drops the rest", async () => {
     let release: () => void = () => undefined;
@@ -112,8 +147,8 @@ describe("VadAnalyzer backlog", () => {
       createStream: () => ({ score: async () => gate.then(() => 0), reset: () => undefined }),
     };
     const vad = new VadAnalyzer(stalled, params, () => undefined);
-    // A 1000x flood: 100 s of audio in one go.
-    for (let i = 0; i < 1000; i++) void vad.push(new Int16Array(1600));
+    // A 1000x flood: 100 s of audio in one go, loud enough that every window goes to the model.
+    for (let i = 0; i < 1000; i++) void vad.push(new Int16Array(1600).fill(8000));
     expect(vad.backlog).toBe(Math.ceil(MAX_BACKLOG_MS / 32));
     expect(vad.droppedWindows).toBe(3125 - vad.backlog);
     release();
