@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrameChunker } from "./frame-chunker.js";
+import { PreRollBuffer } from "./pre-roll.js";
 import { dbfs, float32ToInt16, int16ToFloat32, rms } from "./pcm.js";
 import { createResampler, resampleClip } from "./resampler.js";
 
@@ -64,5 +65,63 @@ describe("FrameChunker", () => {
     expect(frames.map((f) => Array.from(f))).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
     expect(chunker.pendingSamples).toBe(1);
     expect(chunker.flush().map((f) => Array.from(f))).toEqual([[9, 0, 0, 0]]);
+  });
+
+  it("gives back the stream exactly, in frames that do not change when the caller reuses its buffer", () => {
+    const chunker = new FrameChunker(512);
+    const stream = Int16Array.from({ length: 20_000 }, (_, i) => (i * 7919) % 65536 - 32768);
+    const reused = new Int16Array(700);
+    const frames: Int16Array[] = [];
+    for (let offset = 0, size = 1; offset < stream.length; offset += size, size = (size * 37) % 691 + 1) {
+      const chunk = stream.subarray(offset, Math.min(stream.length, offset + size));
+      reused.set(chunk);
+      frames.push(...chunker.push(reused.subarray(0, chunk.length)));
+      reused.fill(0);
+    }
+    frames.push(...chunker.flush());
+    const joined = Int16Array.from(frames.flatMap((f) => Array.from(f)));
+    expect(frames.every((f) => f.length === 512)).toBe(true);
+    expect(Array.from(joined.subarray(0, stream.length))).toEqual(Array.from(stream));
+    expect(joined.subarray(stream.length).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe("PreRollBuffer", () => {
+  it("gives back exactly the last samples it was given, oldest first, whatever the chunk sizes", () => {
+    const stream = Int16Array.from({ length: 50_000 }, (_, i) => (i * 104_729) % 65536 - 32768);
+    for (const capacity of [1, 320, 16000]) {
+      const preRoll = new PreRollBuffer(capacity);
+      let end = 0;
+      let drainedAt = 0;
+      for (let size = 3; end < stream.length; size = (size * 31) % 997 + 1) {
+        preRoll.push(stream.subarray(end, Math.min(stream.length, end + size)));
+        end = Math.min(stream.length, end + size);
+        if (end % 7 === 0) {
+          const [kept] = preRoll.drain();
+          expect(Array.from(kept ?? [])).toEqual(Array.from(stream.subarray(Math.max(drainedAt, end - capacity), end)));
+          expect(preRoll.drain()).toEqual([]);
+          drainedAt = end;
+        }
+      }
+      const [last] = preRoll.drain();
+      expect(last?.length ?? 0).toBeLessThanOrEqual(capacity);
+    }
+  });
+
+  it("keeps only the end of a chunk longer than itself", () => {
+    const preRoll = new PreRollBuffer(4);
+    preRoll.push(Int16Array.from([1, 2]));
+    preRoll.push(Int16Array.from([3, 4, 5, 6, 7]));
+    expect(preRoll.drain().map((c) => Array.from(c))).toEqual([[4, 5, 6, 7]]);
+  });
+});
+
+describe("FrameChunker rest", () => {
+  it("hands over the remainder unpadded and starts afresh", () => {
+    const chunker = new FrameChunker(4);
+    expect(chunker.push(Int16Array.from([1, 2, 3, 4, 5, 6])).map((f) => Array.from(f))).toEqual([[1, 2, 3, 4]]);
+    expect(Array.from(chunker.takeRest())).toEqual([5, 6]);
+    expect(chunker.takeRest().length).toBe(0);
+    expect(chunker.push(Int16Array.from([7, 8, 9, 10])).map((f) => Array.from(f))).toEqual([[7, 8, 9, 10]]);
   });
 });

@@ -41,13 +41,16 @@ describe("transcription stage", () => {
     expect(probe.of("user-started-speaking")).toHaveLength(1);
   });
 
-  it("sends the recogniser speech only, with the last second before it, and ends each utterance", async () => {
+  it("sends the recogniser speech only, with the last second before it, in 60 ms chunks, and ends each utterance", async () => {
     const { probe, session } = await started();
     for (let i = 0; i < 75; i++) await probe.send(audio(20, false));
     expect(session.samplesWritten).toBe(0);
     await probe.send(frame("user-started-speaking"));
-    expect(session.samplesWritten).toBe(16000);
+    // The second of pre-roll in whole 960-sample chunks; the 640 samples left wait for more speech.
+    expect(session.samplesWritten).toBe(15360);
+    expect(session.written.every((w) => w.length === 960)).toBe(true);
     await probe.send(audio(500), frame("user-stopped-speaking"));
+    // What was left goes out before the utterance ends.
     expect(session.samplesWritten).toBe(16000 + 8000);
     expect(session.finalized).toBe(1);
     await probe.send(audio(300, false));
@@ -82,8 +85,8 @@ describe("transcription stage", () => {
     expect(stt.opens).toBe(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(stt.opens).toBe(3);
-    // The held speech reaches the new session.
-    expect(stt.last?.samplesWritten).toBe(3200);
+    // The held speech reaches the new session (the last 20 ms wait to fill a 60 ms chunk).
+    expect(stt.last?.samplesWritten).toBe(2880);
   });
 
   it("closes its session on end, discarding queued work, and leaves no reopen timer", async () => {

@@ -52,7 +52,7 @@ class SileroStream implements VoiceActivityStream {
     const input = new Float32Array(SILERO_CONTEXT + SILERO_WINDOW);
     input.set(this.context);
     input.set(window, SILERO_CONTEXT);
-    this.context = window.slice(SILERO_WINDOW - SILERO_CONTEXT);
+    this.context.set(window.subarray(SILERO_WINDOW - SILERO_CONTEXT));
     return this.batcher.enqueue(this, input);
   }
 
