@@ -27,14 +27,17 @@ export interface LlmScript {
 
 const SHORT_REPLY: LlmScript = { reply: "Okay, sunny.", tokenDelayMs: 0, ttsMsPerCharacter: 50 };
 
-export async function startFakes(llmScript: LlmScript = SHORT_REPLY): Promise<BenchFakes> {
-  const baas = new FakeMeetingBaas({ apiKeys: ["bench-key"], script: { participants: ["Alice"], connectDelayMs: 10 } });
+export interface SpeechFakes {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** The STT, LLM and TTS servers, each answering after its injected delay. */
+export async function startSpeechFakes(llmScript: LlmScript = SHORT_REPLY): Promise<SpeechFakes> {
   const deepgram = new FakeDeepgramServer({ apiKey: "bench-dg", transcripts: ["What is the weather like in Paris today?"], finalDelayMs: INJECTED.sttFinalMs });
   const llm = new FakeOpenAiServer({ replies: [{ text: llmScript.reply }], firstTokenDelayMs: INJECTED.llmFirstTokenMs, tokenDelayMs: llmScript.tokenDelayMs });
   const cartesia = new FakeCartesiaServer({ apiKey: "bench-ca", firstChunkDelayMs: INJECTED.ttsFirstAudioMs, msPerCharacter: llmScript.ttsMsPerCharacter });
   const env = {
-    MEETING_BAAS_API_URL: await baas.start(),
-    MEETING_BAAS_API_KEY: "bench-key",
     DEEPGRAM_API_KEY: "bench-dg",
     DEEPGRAM_API_URL: await deepgram.start(),
     LLM_BASE_URL: await llm.start(),
@@ -43,10 +46,28 @@ export async function startFakes(llmScript: LlmScript = SHORT_REPLY): Promise<Be
     CARTESIA_API_URL: await cartesia.start(),
   };
   return {
-    baas,
     env,
     async stop() {
-      await Promise.all([baas.stop(), deepgram.stop(), llm.stop(), cartesia.stop()]);
+      await Promise.all([deepgram.stop(), llm.stop(), cartesia.stop()]);
+    },
+  };
+}
+
+/** The MeetingBaas emulator alone (the scale bench runs the speech servers in a process of their own). */
+export async function startMeetingFake(): Promise<BenchFakes> {
+  const baas = new FakeMeetingBaas({ apiKeys: ["bench-key"], script: { participants: ["Alice"], connectDelayMs: 10 } });
+  const env = { MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "bench-key" };
+  return { baas, env, stop: () => baas.stop() };
+}
+
+export async function startFakes(llmScript: LlmScript = SHORT_REPLY): Promise<BenchFakes> {
+  const meeting = await startMeetingFake();
+  const speech = await startSpeechFakes(llmScript);
+  return {
+    baas: meeting.baas,
+    env: { ...meeting.env, ...speech.env },
+    async stop() {
+      await Promise.all([meeting.stop(), speech.stop()]);
     },
   };
 }

@@ -2,14 +2,15 @@
  * @module bench/provider-sim
  * The meeting side of the scale benchmark, in its own process like a real provider: a MeetingBaas
  * emulator whose bots stream 16 kHz PCM in real time in 20 ms frames, each speaking a question every
- * few seconds, plus the fixed-delay STT/LLM/TTS servers. It prints the servers' settings as one JSON
- * line, and after `durationMs` a JSON report of the bots' voice as heard: replies and late frames
- * within the measured window, which the parent opens and closes with the lines `window-start` and
- * `window-end` on standard input.
+ * few seconds. The fixed-delay STT/LLM/TTS servers run in a third process (bench/speech-fakes), so
+ * neither this process's load nor the server's shows up as provider latency. It prints the emulator's
+ * settings as one JSON line, and after `durationMs` a JSON report of the bots' voice as heard:
+ * replies and late frames within the measured window, which the parent opens and closes with the
+ * lines `window-start` and `window-end` on standard input.
  */
 import { createInterface } from "node:readline";
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
-import { startFakes } from "./fakes.js";
+import { startMeetingFake } from "./fakes.js";
 
 const durationMs = Number(process.argv[2] ?? 20_000);
 const periodMs = Number(process.argv[3] ?? 6000);
@@ -19,7 +20,7 @@ const NEW_REPLY_MS = 400;
 /** Timer jitter a real player absorbs without an audible gap. */
 const TOLERANCE_MS = 2;
 
-const fakes = await startFakes();
+const fakes = await startMeetingFake();
 fakes.baas.options.script = { participants: ["Alice"], connectDelayMs: 10, chunkSamples: 320 };
 process.stdout.write(`${JSON.stringify({ env: fakes.env })}\n`);
 const speech = await loadSpeech("weather-question");

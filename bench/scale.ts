@@ -1,7 +1,8 @@
 /**
  * @module bench/scale
  * How many bots one process carries in real time: for each N, a simulated provider in another
- * process streams real-time audio to N bots, each answering a question every few seconds. Reported
+ * process streams real-time audio to N bots, each answering a question every few seconds, with the
+ * speech servers in a third process (as remote providers are). Reported
  * per N: CPU, memory in total and per bot, event-loop delay, late output frames (gaps in the bots'
  * voices) and turn overhead.
  */
@@ -58,6 +59,18 @@ function startSimulator(durationMs: number): Promise<Simulator> {
   });
 }
 
+/** The speech servers in their own process; closing its standard input stops it. */
+function startSpeechFakesProcess(): Promise<{ env: Record<string, string>; stop(): void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/speech-fakes.ts"], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((resolve) => {
+    lines.once("line", (line) => {
+      const { env } = JSON.parse(line) as { env: Record<string, string> };
+      resolve({ env, stop: () => child.stdin.end() });
+    });
+  });
+}
+
 /** The one line a single step ends with, so a figure can be checked at a glance. */
 export function scaleSummaryLine(step: ScaleStep): string {
   return `scale: ${step.bots} bots, late frames ${step.lateFrames}, event loop p99 ${step.eventLoopP99Ms} ms, rss per bot ${step.rssPerBotMb} MB`;
@@ -71,7 +84,8 @@ export function measureScale(bots: number, durationMs: number): ScaleStep {
 
 async function measureScaleHere(bots: number, durationMs: number): Promise<ScaleStep> {
   const simulator = await startSimulator(durationMs + WARM_UP_MS + 5000);
-  const server = await benchServer(simulator.env);
+  const speech = await startSpeechFakesProcess();
+  const server = await benchServer({ ...simulator.env, ...speech.env });
   global.gc?.();
   await sleep(200);
   const rssBefore = process.memoryUsage().rss;
@@ -114,6 +128,7 @@ async function measureScaleHere(bots: number, durationMs: number): Promise<Scale
   );
   const report = await simulator.report;
   await server.close();
+  speech.stop();
   const overheadP95 = stats(overheads).p95;
   const step: ScaleStep = {
     bots,
