@@ -30,7 +30,7 @@ const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "
 function planFor(quick: boolean) {
   return quick
     ? { overhead: [1, 2] as const, turn: [1, 2] as const, scale: [3], scaleMs: 4000, scaleResolution: Number.POSITIVE_INFINITY, vadStreams: 0, memoryCycles: { bots: 2, rounds: 1 } }
-    : { overhead: [10, 20] as const, turn: [4, 8] as const, scale: [10, 25, 50, 75, 100], scaleMs: 20_000, scaleResolution: 5, vadStreams: 50, memoryCycles: { bots: 30, rounds: 4 } };
+    : { overhead: [10, 20] as const, turn: [4, 8] as const, scale: [10, 25, 50, 75, 100, 150], scaleMs: 20_000, scaleResolution: 10, vadStreams: 50, memoryCycles: { bots: 30, rounds: 4 } };
 }
 
 function printStep(step: ScaleStep): void {
