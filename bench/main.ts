@@ -65,7 +65,7 @@ async function main(options: BenchOptions): Promise<void> {
 
   let scale: ScaleStep[] = [];
   if (only.has("scale")) {
-    line("\n2. Scale: bots fed real-time 16 kHz audio by a provider in another process, each step in a fresh process");
+    line("\n2. Scale: bots fed real-time 16 kHz audio by a provider in another process (speech servers in a third), each step in a fresh process");
     line("   bots  cpu%   rss MB  MB/bot  loop p99 ms  frames  late (heard)  overhead p95 ms  real time");
     const run = (bots: number) => {
       const step = measureScale(bots, plan.scaleMs);
