@@ -26,8 +26,14 @@ export interface MemoryCycles {
   peakRssMb: number;
   /** Resident memory after each round, once every bot has left, in MB. */
   afterRoundRssMb: number[];
-  /** (peak - start) / bots: what one bot with the embedded engines adds while in a meeting. */
+  /** (peak - start) / bots: what one bot with the embedded engines adds while in a meeting, the shared decoders' share included. */
   perBotMb: number;
+  /** Resident memory while the last full round's bots were in their meetings, in MB. */
+  lastRoundRssMb: number;
+  /** Resident memory while half as many bots were in their meetings, in a round after the others, in MB. */
+  halfRoundRssMb: number;
+  /** (last full round − half round) / the bots between them: one more bot beyond the shared base. */
+  marginalPerBotMb: number | null;
   /** How the shared decoders served the utterances (every bot asks one question a round). */
   decoders: DecoderPoolStats | undefined;
 }
@@ -53,15 +59,15 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
   const question = await loadSpeech("weather-question");
   await settle();
   const startRssMb = rss();
-  let peakRssMb = startRssMb;
-  const afterRoundRssMb: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  let meeting = 0;
+  /** One round: `bots` bots join, all ask at once, then all leave; returns RSS while they were in. */
+  const round = async (bots: number): Promise<number> => {
     const ids: string[] = [];
-    for (let i = 0; i < botsPerRound; i++) {
+    for (let i = 0; i < bots; i++) {
       const response = await fetch(`${server.url}/bots`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ meeting_url: benchMeetingUrl("memc", round * botsPerRound + i) }),
+        body: JSON.stringify({ meeting_url: benchMeetingUrl("memc", meeting++) }),
       });
       const body = (await response.json()) as { bot_id?: string; message?: string };
       if (!body.bot_id) throw new Error(`launch refused (${response.status}): ${body.message}`);
@@ -72,17 +78,30 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
     for (const id of ids) baas.bot(id).say(question);
     await until(() => ids.every((id) => !baas.bot(id).talking), 60_000);
     await sleep(2000);
-    peakRssMb = Math.max(peakRssMb, rss());
+    const inMeetings = rss();
     await Promise.all(ids.map((id) => fetch(`${server.url}/bots/${id}`, { method: "DELETE" })));
     await until(() => ids.every((id) => server.bots.get(id)?.isFinal ?? true), 30_000);
     await settle();
+    return inMeetings;
+  };
+  let peakRssMb = startRssMb;
+  let lastRoundRssMb = startRssMb;
+  const afterRoundRssMb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    lastRoundRssMb = await round(botsPerRound);
+    peakRssMb = Math.max(peakRssMb, lastRoundRssMb);
     afterRoundRssMb.push(rss());
   }
+  // Half as many bots once more: both readings hold the shared base (the decoders at their most, the
+  // models, the code), so their difference is what the extra bots alone cost.
+  const halfBots = Math.max(1, Math.floor(botsPerRound / 2));
+  const halfRoundRssMb = botsPerRound > halfBots ? await round(halfBots) : lastRoundRssMb;
+  const marginalPerBotMb = botsPerRound > halfBots ? Math.round(((lastRoundRssMb - halfRoundRssMb) / (botsPerRound - halfBots)) * 10) / 10 : null;
   const decoders = speech.stt instanceof PocketSphinxSpeechToText ? speech.stt.stats() : undefined;
   await server.close();
   await baas.stop();
   const perBotMb = Math.round(((peakRssMb - startRssMb) / botsPerRound) * 10) / 10;
-  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, decoders };
+  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, lastRoundRssMb, halfRoundRssMb, marginalPerBotMb, decoders };
 }
 
 /** Runs the rounds in a fresh process and returns its figures. */
