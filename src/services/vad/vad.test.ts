@@ -99,25 +99,31 @@ describe("Silero VAD", () => {
   });
 });
 
+/** A model whose scores (all 0) wait until `release` is called; `scored` lists the windows it was given. */
+function gatedModel() {
+  const scored: number[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const model = {
+    sampleRate: 16000,
+    windowSamples: 512,
+    createStream: () => ({
+      score: async (window: Float32Array) => {
+        scored.push(window.length);
+        await gate;
+        return 0;
+      },
+      reset: () => undefined,
+    }),
+  };
+  return { model, scored, release: () => release() };
+}
+
 describe("VadAnalyzer on the spot", () => {
   it("decides silence without the model or a promise, and keeps later audio behind windows the model is scoring", async () => {
-    const scored: number[] = [];
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const model = {
-      sampleRate: 16000,
-      windowSamples: 512,
-      createStream: () => ({
-        score: async (window: Float32Array) => {
-          scored.push(window.length);
-          await gate;
-          return 0;
-        },
-        reset: () => undefined,
-      }),
-    };
+    const { model, scored, release } = gatedModel();
     const vad = new VadAnalyzer(model, params, () => undefined);
     expect(vad.push(new Int16Array(1024))).toBeUndefined();
     expect(vad.quietWindows).toBe(2);
@@ -137,15 +143,7 @@ describe("VadAnalyzer on the spot", () => {
 
 describe("VadAnalyzer backlog", () => {
   it("keeps at most 30 s of audio waiting for a model that falls behind, and drops the rest", async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const stalled = {
-      sampleRate: 16000,
-      windowSamples: 512,
-      createStream: () => ({ score: async () => gate.then(() => 0), reset: () => undefined }),
-    };
+    const { model: stalled, release } = gatedModel();
     const vad = new VadAnalyzer(stalled, params, () => undefined);
     // A 1000x flood: 100 s of audio in one go, loud enough that every window goes to the model.
     for (let i = 0; i < 1000; i++) void vad.push(new Int16Array(1600).fill(8000));
