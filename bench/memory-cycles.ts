@@ -1,8 +1,9 @@
 /**
  * @module bench/memory-cycles
- * Whether memory comes back when bots leave: rounds of N bots with the local engines (one
- * PocketSphinx decoder each) are sent into meetings, hear a few seconds of audio, and are removed;
- * resident memory is read after each round, once the bots are gone. Run as a child process so the
+ * Whether memory comes back when bots leave: rounds of N bots with the local engines (sharing the
+ * PocketSphinx decoder pool) are sent into meetings, hear a few seconds of audio, and are removed;
+ * resident memory is read after each round, once the bots are gone. A round of N/2 bots comes first,
+ * for what one bot costs beyond the shared base. Run as a child process so the
  * figures start from a clean process (`node --expose-gc --import tsx bench/memory-cycles.ts N R`).
  */
 import { execFileSync } from "node:child_process";
@@ -28,11 +29,11 @@ export interface MemoryCycles {
   afterRoundRssMb: number[];
   /** (peak - start) / bots: what one bot with the embedded engines adds while in a meeting, the shared decoders' share included. */
   perBotMb: number;
-  /** Resident memory while the last full round's bots were in their meetings, in MB. */
-  lastRoundRssMb: number;
-  /** Resident memory while half as many bots were in their meetings, in a round after the others, in MB. */
+  /** Resident memory while the first full round's bots were in their meetings, in MB. */
+  firstRoundRssMb: number;
+  /** Resident memory while half as many bots were in their meetings, in a round before the others, in MB. */
   halfRoundRssMb: number;
-  /** (last full round − half round) / the bots between them: one more bot beyond the shared base. */
+  /** (first full round − half round) / the bots between them: one more bot beyond the shared base. */
   marginalPerBotMb: number | null;
   /** How the shared decoders served the utterances (every bot asks one question a round). */
   decoders: DecoderPoolStats | undefined;
@@ -53,6 +54,7 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
   const config = loadConfig({
     PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_REGISTRY_FILE: ":memory:", MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0",
     MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", STT_PROVIDER: "local", TTS_PROVIDER: "local", LLM_PROVIDER: "none",
+    ...(process.env.HEAP_GROWTH_PERCENT === undefined ? {} : { HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT }),
   });
   const speech = await createSpeechServices(planProviders(config), config);
   const server = await startServer(config, { logger: silentLogger, speech });
@@ -84,24 +86,27 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
     await settle();
     return inMeetings;
   };
-  let peakRssMb = startRssMb;
-  let lastRoundRssMb = startRssMb;
+  // Half as many bots first, from the clean start: that reading and the first full round's both hold
+  // the shared base (the decoders at their most, the models, the code), so their difference is what
+  // the extra bots alone cost. (Measured after the full rounds instead, the half round would sit in
+  // memory the allocator kept from them.)
+  const halfBots = Math.max(1, Math.floor(botsPerRound / 2));
+  const halfRoundRssMb = await round(halfBots);
+  let peakRssMb = halfRoundRssMb;
+  let firstRoundRssMb = halfRoundRssMb;
   const afterRoundRssMb: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    lastRoundRssMb = await round(botsPerRound);
-    peakRssMb = Math.max(peakRssMb, lastRoundRssMb);
+    const inMeetings = await round(botsPerRound);
+    if (r === 0) firstRoundRssMb = inMeetings;
+    peakRssMb = Math.max(peakRssMb, inMeetings);
     afterRoundRssMb.push(rss());
   }
-  // Half as many bots once more: both readings hold the shared base (the decoders at their most, the
-  // models, the code), so their difference is what the extra bots alone cost.
-  const halfBots = Math.max(1, Math.floor(botsPerRound / 2));
-  const halfRoundRssMb = botsPerRound > halfBots ? await round(halfBots) : lastRoundRssMb;
-  const marginalPerBotMb = botsPerRound > halfBots ? Math.round(((lastRoundRssMb - halfRoundRssMb) / (botsPerRound - halfBots)) * 10) / 10 : null;
+  const marginalPerBotMb = botsPerRound > halfBots ? Math.round(((firstRoundRssMb - halfRoundRssMb) / (botsPerRound - halfBots)) * 10) / 10 : null;
   const decoders = speech.stt instanceof PocketSphinxSpeechToText ? speech.stt.stats() : undefined;
   await server.close();
   await baas.stop();
   const perBotMb = Math.round(((peakRssMb - startRssMb) / botsPerRound) * 10) / 10;
-  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, lastRoundRssMb, halfRoundRssMb, marginalPerBotMb, decoders };
+  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, firstRoundRssMb, halfRoundRssMb, marginalPerBotMb, decoders };
 }
 
 /** Runs the rounds in a fresh process and returns its figures. */
