@@ -91,7 +91,9 @@ export async function startLegitBot(rig: FuzzRig): Promise<LegitBot> {
   });
   if (created.status !== 201) throw new Error(`the legitimate bot was refused: ${created.status} ${await created.text()}`);
   const { bot_id: botId } = (await json(created)) as { bot_id: string };
-  const streamUrl = (baas.requests.at(-1)?.body as { streaming?: { output?: string } } | undefined)?.streaming?.output;
+  // The stream URL the provider was given for this very bot (the newest request the emulator saw
+  // may be another one on a busy machine).
+  const streamUrl = baas.bot(botId).streamUrl;
   if (!streamUrl) throw new Error("the legitimate bot's stream URL was not sent to the provider");
   const meeting = new FakeMeetingBot(botId, streamUrl, 16000, { participants: ["Alice"], connectDelayMs: 0 });
   const status = async () => ((await json(await fetch(`${server.url}/bots/${botId}`))) as { status: string; speaking: boolean }).status;

@@ -108,7 +108,7 @@ describe("WebSocket fuzzing", () => {
         body: JSON.stringify({ meeting_url: LEGIT_MEETING, personas: ["storyteller"], ...extra }),
       });
       expect(created.status).toBe(201);
-      streams.push(String((rig.baas.requests.at(-1)?.body as { streaming?: { output?: string } } | undefined)?.streaming?.output));
+      streams.push(rig.baas.bot(((await created.json()) as { bot_id: string }).bot_id).streamUrl);
     }
     roomLink = await openRoom(rig.server, "fuzz-room");
   }, 60_000);
