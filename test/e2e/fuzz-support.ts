@@ -84,18 +84,22 @@ export interface LegitBot {
 
 export async function startLegitBot(rig: FuzzRig): Promise<LegitBot> {
   const { server, baas, llm } = rig;
-  const created = await fetch(`${server.url}/bots`, {
+  const known = new Set(baas.bots.keys());
+  const creating = fetch(`${server.url}/bots`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ meeting_url: LEGIT_MEETING, personas: ["interviewer"], entry_message: "Hello, I am listening." }),
   });
-  if (created.status !== 201) throw new Error(`the legitimate bot was refused: ${created.status} ${await created.text()}`);
-  const { bot_id: botId } = (await json(created)) as { bot_id: string };
-  // The stream URL the provider was given for this very bot (the newest request the emulator saw
-  // may be another one on a busy machine).
+  // The emulated provider dials the moment it is asked to join, as a real one may: on a busy machine
+  // the launch's answer can come after this rig's 4 s connect timeout has already failed the bot.
+  const botId = await waitFor(() => [...baas.bots.keys()].find((id) => !known.has(id)), 30_000, "the legitimate bot's join request");
   const streamUrl = baas.bot(botId).streamUrl;
   if (!streamUrl) throw new Error("the legitimate bot's stream URL was not sent to the provider");
   const meeting = new FakeMeetingBot(botId, streamUrl, 16000, { participants: ["Alice"], connectDelayMs: 0 });
+  const created = await creating;
+  if (created.status !== 201) throw new Error(`the legitimate bot was refused: ${created.status} ${await created.text()}`);
+  const answered = ((await json(created)) as { bot_id: string }).bot_id;
+  if (answered !== botId) throw new Error(`the launch answered bot ${answered}, the provider was asked for ${botId}`);
   const status = async () => ((await json(await fetch(`${server.url}/bots/${botId}`))) as { status: string; speaking: boolean }).status;
   await waitFor(async () => (await status()) === "in_call", 10_000, "the legitimate bot to be in the call");
   await waitFor(() => rms(meeting.heard()) > 0.01, 20_000, "the legitimate bot's entry message");
