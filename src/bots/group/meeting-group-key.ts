@@ -26,12 +26,12 @@ export function groupKey(tenant: string | undefined, meetingGroup: string): stri
   return JSON.stringify([tenant ?? null, meetingGroup]);
 }
 
-/** The default group of a meeting URL; `provider` says whether it is a built-in room. */
 /** A group key as Redis keys carry it: fixed length, and no tenant or group name in the clear. */
 export function groupHash(key: string): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 32);
 }
 
+/** The default group of a meeting URL; `provider` says whether it is a built-in room. */
 export function defaultMeetingGroup(meetingUrl: string, provider: string): string {
   const trimmed = meetingUrl.trim();
   const room = provider === "local" ? roomFromMeetingUrl(trimmed) : undefined;

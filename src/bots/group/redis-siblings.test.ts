@@ -3,12 +3,11 @@
  * redis-server, with the bots of one meeting split across them. Each side knows the other's bots by
  * name, attributes their voice, and both count bot-to-bot replies against one cap.
  */
-import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { groupProcessesForSuite } from "./testing/group-processes-suite.js";
 import { redisMissing } from "../cluster/testing/local-redis.js";
-import { groupKey } from "./meeting-group-key.js";
+import { groupHash, groupKey } from "./meeting-group-key.js";
 import { MeetingGroups } from "./meeting-groups.js";
 import { SIBLINGS_CHANNEL, RedisSiblingStore } from "./redis-siblings.js";
 
@@ -91,7 +90,7 @@ describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server
     // A start whose stop never comes (lost on the way, or its worker died): closed after three silent refreshes.
     const probe = new Redis(server.url);
     try {
-      const g = createHash("sha256").update(groupKey("t", "lost-stop")).digest("hex").slice(0, 32);
+      const g = groupHash(groupKey("t", "lost-stop"));
       const lostAt = performance.now() + 1;
       await probe.publish(SIBLINGS_CHANNEL, JSON.stringify({ g, kind: "speaking", holder: "cleo", on: true, at: performance.timeOrigin + lostAt }));
       await until("the stray voice has arrived", () => ada.siblingSpeaking(lostAt, lostAt + 10) !== null);
@@ -127,7 +126,7 @@ describe.skipIf(redisMissing())("siblings in Redis (skipped without redis-server
     const { ada } = await twoProcesses("hostile");
     const probe = new Redis(server.url);
     try {
-      const members = `sb:siblings:{${createHash("sha256").update(groupKey("t", "hostile")).digest("hex").slice(0, 32)}}:members`;
+      const members = `sb:siblings:{${groupHash(groupKey("t", "hostile"))}}:members`;
       expect(await probe.hlen(members)).toBe(2);
       await probe.hset(members, "mallory", "not json", "trent", JSON.stringify({ displayName: 7, names: "x", expires: 1e15 }));
       await probe.publish(SIBLINGS_CHANNEL, "{");
