@@ -89,7 +89,7 @@ export class VadAnalyzer {
     if (!this.closed) {
       for (const window of this.chunker.push(pcm)) {
         // While windows wait for the model, later ones must wait behind them to keep the order.
-        if (this.pending === 0 && this.decideQuiet(window)) continue;
+        if (this.pending === 0 && this.decideQuiet(this.nextVolume(window))) continue;
         if (this.pending >= this.maxPending) {
           this.droppedWindows += 1;
           continue;
@@ -144,10 +144,11 @@ export class VadAnalyzer {
   }
 
   private async analyse(window: Int16Array): Promise<void> {
-    if (this.closed || this.decideQuiet(window)) return;
+    if (this.closed) return;
+    const smoothedVolume = this.nextVolume(window);
+    if (this.decideQuiet(smoothedVolume)) return;
     this.receivedMs += this.windowMs;
     this.quietRun = 0;
-    const smoothedVolume = this.nextVolume(window);
     const probability = await this.stream.score(int16ToFloat32(window));
     if (this.closed) return;
     this.lastProbability = probability;
@@ -163,11 +164,10 @@ export class VadAnalyzer {
    * Decides a window without the model when it is too quiet to count as speech whatever the model
    * says, while nobody speaks: most windows of a meeting are silence, and scoring is most of a bot's
    * CPU. Short gaps keep the model's memory (echo removal can leave holes in a person's speech);
-   * after a second of quiet it starts afresh, as at the start of a stream. False when the model
-   * must score the window.
+   * after a second of quiet it starts afresh, as at the start of a stream. `smoothedVolume` is the
+   * window's, from `nextVolume`. False when the model must score the window.
    */
-  private decideQuiet(window: Int16Array): boolean {
-    const smoothedVolume = this.nextVolume(window);
+  private decideQuiet(smoothedVolume: number): boolean {
     if (smoothedVolume >= this.params.minVolume || this.state !== "quiet") return false;
     this.receivedMs += this.windowMs;
     this.smoothedVolume = smoothedVolume;
