@@ -7,15 +7,25 @@ import { silentLogger } from "../src/logger.js";
 import { type RunningServer, startServer } from "../src/server/start.js";
 import { percentile } from "../src/util/percentile.js";
 
+/**
+ * Server settings a bench takes from its shell, to measure a variant: `VAD_THREADS=2` scores the VAD
+ * in worker threads, `HEAP_GROWTH_PERCENT=50` trades less memory for more full collections.
+ */
+export function settingsFromShell(): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const name of ["VAD_THREADS", "HEAP_GROWTH_PERCENT"]) {
+    const value = process.env[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return settings;
+}
+
 export async function benchServer(env: Record<string, string>): Promise<RunningServer> {
   // Scale steps launch up to 100 bots in seconds: the server's caps and launch rate must not be what is measured.
   const config = loadConfig({
     PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_CONNECT_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "20000",
     MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0", BOT_REGISTRY_FILE: ":memory:",
-    // VAD_THREADS=2 from the shell measures the VAD scored in worker threads.
-    ...(process.env.VAD_THREADS === undefined ? {} : { VAD_THREADS: process.env.VAD_THREADS }),
-    // HEAP_GROWTH_PERCENT=50 from the shell measures another trade of memory for fewer full collections.
-    ...(process.env.HEAP_GROWTH_PERCENT === undefined ? {} : { HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT }),
+    ...settingsFromShell(),
     ...env,
   });
   return startServer(config, { logger: silentLogger });

@@ -107,7 +107,7 @@ async function main(options: BenchOptions): Promise<void> {
     result.memoryCycles = cycles;
     line(`\n5. Memory with the embedded engines: ${cycles.rounds} rounds of ${cycles.botsPerRound} bots, each asking one question, then removed`);
     line(`   rss MB  start ${cycles.startRssMb}  peak ${cycles.peakRssMb}  after each round ${cycles.afterRoundRssMb.join(" ")}  → ${cycles.perBotMb} MB per bot in a meeting`);
-    line(`   beyond the shared base (decoders, models): ${fmt(cycles.marginalPerBotMb)} MB per bot (rss with ${Math.max(1, Math.floor(cycles.botsPerRound / 2))} bots ${cycles.halfRoundRssMb} MB, before the rounds; with ${cycles.botsPerRound} bots ${cycles.firstRoundRssMb} MB)`);
+    line(`   beyond the shared base (decoders, models): ${fmt(cycles.marginalPerBotMb)} MB per bot (rss with ${cycles.halfBots} bots ${cycles.halfRoundRssMb} MB, before the rounds; with ${cycles.botsPerRound} bots ${cycles.firstRoundRssMb} MB)`);
     if (cycles.decoders) {
       const d = cycles.decoders;
       line(`   shared decoders: ${d.leases} utterances, ${d.waited} waited for a decoder, mean wait ${d.waited ? Math.round(d.totalWaitMs / d.waited) : 0} ms, longest ${Math.round(d.maxWaitMs)} ms`);

@@ -16,7 +16,7 @@ import { planProviders } from "../src/services/select-providers.js";
 import type { DecoderPoolStats } from "../src/services/stt/local/decoder-pool.js";
 import { PocketSphinxSpeechToText } from "../src/services/stt/local/pocketsphinx-stt.js";
 import { loadSpeech } from "../test/fixtures/load-fixture.js";
-import { benchMeetingUrl, sleep, until } from "./harness.js";
+import { benchMeetingUrl, settingsFromShell, sleep, until } from "./harness.js";
 
 export interface MemoryCycles {
   botsPerRound: number;
@@ -31,7 +31,9 @@ export interface MemoryCycles {
   perBotMb: number;
   /** Resident memory while the first full round's bots were in their meetings, in MB. */
   firstRoundRssMb: number;
-  /** Resident memory while half as many bots were in their meetings, in a round before the others, in MB. */
+  /** Bots in the round before the others (half as many, at least one). */
+  halfBots: number;
+  /** Resident memory while those bots were in their meetings, in MB. */
   halfRoundRssMb: number;
   /** (first full round − half round) / the bots between them: one more bot beyond the shared base. */
   marginalPerBotMb: number | null;
@@ -54,7 +56,7 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
   const config = loadConfig({
     PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_REGISTRY_FILE: ":memory:", MAX_BOTS: "1000", RATE_LIMIT_BOTS_PER_MINUTE: "0",
     MEETING_BAAS_API_URL: await baas.start(), MEETING_BAAS_API_KEY: "test-key", STT_PROVIDER: "local", TTS_PROVIDER: "local", LLM_PROVIDER: "none",
-    ...(process.env.HEAP_GROWTH_PERCENT === undefined ? {} : { HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT }),
+    ...settingsFromShell(),
   });
   const speech = await createSpeechServices(planProviders(config), config);
   const server = await startServer(config, { logger: silentLogger, speech });
@@ -106,7 +108,7 @@ async function run(botsPerRound: number, rounds: number): Promise<MemoryCycles> 
   await server.close();
   await baas.stop();
   const perBotMb = Math.round(((peakRssMb - startRssMb) / botsPerRound) * 10) / 10;
-  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, firstRoundRssMb, halfRoundRssMb, marginalPerBotMb, decoders };
+  return { botsPerRound, rounds, startRssMb, peakRssMb, afterRoundRssMb, perBotMb, firstRoundRssMb, halfBots, halfRoundRssMb, marginalPerBotMb, decoders };
 }
 
 /** Runs the rounds in a fresh process and returns its figures. */
